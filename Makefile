@@ -1,0 +1,65 @@
+# itemsrel: the two commands of the README's quick start, and a few helpers.
+#   make book   create .venv if needed, install, execute every chapter, build _build/html (-W)
+#   make test   ruff + unit tests + nbval over every notebook + browser checks of the built site
+#   make lab    open the notebooks in JupyterLab (widgets work)
+#   make bench  run the benchmark suite (not part of the tests)
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Kernels, settings and lab state come from the project's environment, never from a stale
+# per-user Jupyter folder.
+export JUPYTER_DATA_DIR := $(CURDIR)/$(VENV)/share/jupyter
+export JUPYTER_CONFIG_DIR := $(CURDIR)/$(VENV)/etc/jupyter
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) $(wildcard book/*.ipynb)
+
+.PHONY: book test lab bench install clean unit nbval browser lint
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[book,test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	@start=$$(date +%s); \
+	$(BIN)/jupyter-book build -W -n --keep-going --path-output . . || exit 1; \
+	end=$$(date +%s); \
+	echo "Book built in $$((end-start)) s: open $(CURDIR)/_build/html/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks book/_ext tools
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly $(NOTEBOOKS)
+
+browser: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python -m pytest -q tests/browser
+
+test: $(STAMP)
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory lint && \
+	$(MAKE) --no-print-directory unit && \
+	$(MAKE) --no-print-directory nbval && \
+	$(MAKE) --no-print-directory book && \
+	$(MAKE) --no-print-directory browser || exit 1; \
+	end=$$(date +%s); echo "All tests passed in $$((end-start)) s"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf _build _plotly_static

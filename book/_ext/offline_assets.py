@@ -1,0 +1,41 @@
+"""Sphinx extension: serve plotly.js from the book itself, and only on pages that draw figures.
+
+* At ``config-inited`` the plotly.js bundled inside the installed ``plotly`` package is copied into
+  a build-local static folder (so the version always matches the Python package that made the
+  figures) and that folder is added to ``html_static_path``.
+* At ``html-page-context`` the script tag is added to a page only if its body contains a plotly
+  figure; it is loaded before any other script so that an AMD loader cannot capture it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import plotly
+
+PLOTLY_JS = "plotly/plotly.min.js"
+
+
+def _copy_plotly(app: Any, config: Any) -> None:
+    src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    dest_root = Path(app.outdir).parent / "_plotly_static"
+    dest = dest_root / PLOTLY_JS
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.exists() or dest.stat().st_size != src.stat().st_size:
+        shutil.copyfile(src, dest)
+    config.html_static_path.append(str(dest_root))
+
+
+def _add_plotly_where_needed(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    if "plotly-graph-div" in context.get("body", ""):
+        app.add_js_file(PLOTLY_JS, priority=100)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", _copy_plotly)
+    app.connect("html-page-context", _add_plotly_where_needed)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -1,0 +1,356 @@
+"""Batched training of auto-associators ``y = φ(W x)`` (N×N weights, no bias) with torch.
+
+Many networks train as ONE tensor program: the weights have shape ``(B, N, N)`` (a leading batch
+dimension, one slice per network), every step is a handful of batched tensor operations, and the
+gradient of the loss is written in closed form instead of being taped by autograd:
+
+    z_k = W x_k,   y_k = φ(z_k),   L = 1/(K N) Σ_k |y_k − t_k|²          (the paper's eq. 7,
+                                                                           averaged over items)
+    ∂L/∂W = 2/(K N) Σ_k [(y_k − t_k) ⊙ φ'(z_k)] x_kᵀ
+
+Optional penalties (strengths λ ≥ 0, scalars or one value per network) are added to L:
+
+    ``l1``    λ · mean_ij |W_ij|              ``l2``    λ · mean_ij W_ij²
+    ``rate``  λ · mean_ki y_ki²  (firing rate) ``level`` λ · mean_ki (y_ki − level_target)²
+
+The optimiser is ``torch.optim.SGD`` (optionally with momentum) or ``torch.optim.Adam``, fed the
+closed-form gradient; so the update rules are torch's own. Each network's initial weights come
+from its own seed, so a batch of networks gives bit-identical results to the same networks
+trained one at a time, and the same call always gives the same numbers.
+
+A network whose loss or weights become non-finite is reported as diverged: its weights are
+returned as NaN and a warning names how many diverged — never silently as a result.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike, NDArray
+
+from .activations import Activation, get_activation
+from .patterns import as_training_set
+
+__all__ = [
+    "INITS",
+    "OPTIMIZERS",
+    "PENALTIES",
+    "TrainResult",
+    "default_device",
+    "initial_weights",
+    "objective",
+    "pattern_loss",
+    "train",
+]
+
+INITS = ("zeros", "ones", "uniform", "normal")
+OPTIMIZERS = ("sgd", "adam")
+PENALTIES = ("l1", "l2", "rate", "level")
+
+
+@dataclass
+class TrainResult:
+    """Outcome of :func:`train` for B networks on K items of length N.
+
+    ``W`` (B, N, N): trained weights (NaN for diverged networks); ``loss_history`` (R, B): data
+    loss (eq. 7, mean over items) at the steps ``history_steps`` (R,); ``final_loss`` (B,);
+    ``grad_max`` (B,): largest absolute entry of the objective's gradient at the end;
+    ``converged`` (B,): finite and ``grad_max <= grad_tol``; ``diverged`` (B,); ``steps_run``.
+    """
+
+    W: NDArray[np.float64]
+    loss_history: NDArray[np.float64]
+    history_steps: NDArray[np.int64]
+    final_loss: NDArray[np.float64]
+    grad_max: NDArray[np.float64]
+    converged: NDArray[np.bool_]
+    diverged: NDArray[np.bool_]
+    steps_run: int
+    seeds: NDArray[np.int64]
+    activation: Activation
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def B(self) -> int:
+        return int(self.W.shape[0])
+
+    @property
+    def ok(self) -> NDArray[np.bool_]:
+        """Networks that did not diverge."""
+        return ~self.diverged
+
+    def mean_W(self) -> NDArray[np.float64]:
+        """Average weight matrix over the networks that did not diverge, shape (N, N)."""
+        if not self.ok.any():
+            raise ValueError("every network diverged: there is no weight matrix to average")
+        return self.W[self.ok].mean(axis=0)
+
+
+def default_device() -> torch.device:
+    """``cuda`` when a GPU is present, else ``cpu``."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def initial_weights(
+    init: str, N: int, seeds: Sequence[int], sigma: float = 0.05
+) -> NDArray[np.float64]:
+    """Initial weights, shape (B, N, N): ``zeros``, ``ones``, ``uniform`` U(0,1), ``normal`` N(0, σ).
+
+    Network b draws from ``numpy.random.default_rng(seeds[b])`` alone.
+    """
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
+    B = len(seeds)
+    if init == "zeros":
+        return np.zeros((B, N, N))
+    if init == "ones":
+        return np.ones((B, N, N))
+    if init == "normal" and not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a positive number, got {sigma}")
+    out = np.empty((B, N, N))
+    for b, s in enumerate(seeds):
+        rng = np.random.default_rng(int(s))
+        out[b] = (
+            rng.uniform(0.0, 1.0, (N, N)) if init == "uniform" else rng.normal(0.0, sigma, (N, N))
+        )
+    return out
+
+
+def _seeds(seeds: int | Sequence[int]) -> NDArray[np.int64]:
+    arr = np.atleast_1d(np.asarray(seeds))
+    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"seeds must be an int or a non-empty sequence of ints, got {seeds!r}")
+    if np.any(arr < 0):
+        raise ValueError("seeds must be non-negative")
+    return arr.astype(np.int64)
+
+
+def _strengths(
+    regularization: Mapping[str, ArrayLike] | None, B: int
+) -> dict[str, NDArray[np.float64]]:
+    out: dict[str, NDArray[np.float64]] = {}
+    for key, value in (regularization or {}).items():
+        if key not in PENALTIES:
+            raise ValueError(f"unknown penalty {key!r}; choose from {', '.join(PENALTIES)}")
+        lam = (
+            np.broadcast_to(np.asarray(value, dtype=float), (B,))
+            if np.ndim(value) == 0
+            else np.asarray(value, dtype=float)
+        )
+        if lam.shape != (B,):
+            raise ValueError(
+                f"strength of {key!r} must be a scalar or have one value per network ({B}), got shape {lam.shape}"
+            )
+        if not np.all(np.isfinite(lam)) or np.any(lam < 0):
+            raise ValueError(f"strength of {key!r} must be finite and >= 0, got {value!r}")
+        if np.any(lam > 0):
+            out[key] = lam.copy()
+    return out
+
+
+def objective(
+    W: ArrayLike,
+    X: ArrayLike,
+    activation: str | Activation = "linear",
+    regularization: Mapping[str, ArrayLike] | None = None,
+    targets: ArrayLike | None = None,
+    level_target: float = 0.5,
+) -> NDArray[np.float64]:
+    """The training objective (data loss + penalties) of each network, numpy, shape (B,).
+
+    Reference implementation of what :func:`train` minimises (used to check its gradients).
+    """
+    phi = get_activation(activation)
+    W = np.asarray(W, dtype=float)
+    W = W[None] if W.ndim == 2 else W
+    X = np.asarray(X, dtype=float)
+    T = X if targets is None else np.asarray(targets, dtype=float)
+    Y = phi(np.einsum("bij,kj->bki", W, X))
+    total = ((Y - T) ** 2).mean(axis=(1, 2))
+    lam = _strengths(regularization, W.shape[0])
+    if "l1" in lam:
+        total = total + lam["l1"] * np.abs(W).mean(axis=(1, 2))
+    if "l2" in lam:
+        total = total + lam["l2"] * (W**2).mean(axis=(1, 2))
+    if "rate" in lam:
+        total = total + lam["rate"] * (Y**2).mean(axis=(1, 2))
+    if "level" in lam:
+        total = total + lam["level"] * ((Y - level_target) ** 2).mean(axis=(1, 2))
+    return total
+
+
+def pattern_loss(
+    W: ArrayLike, patterns: ArrayLike, activation: str | Activation = "linear"
+) -> NDArray[np.float64]:
+    """Eq. 7 for each pattern: ``mean_i (φ(W x)_i − x_i)²``; W (N,N) → (P,), W (B,N,N) → (B,P)."""
+    phi = get_activation(activation)
+    W = np.asarray(W, dtype=float)
+    P = np.atleast_2d(np.asarray(patterns, dtype=float))
+    Y = phi(np.einsum("...ij,pj->...pi", W, P))
+    return ((Y - P) ** 2).mean(axis=-1)
+
+
+def train(
+    X: ArrayLike,
+    activation: str | Activation = "linear",
+    init: str = "zeros",
+    optimizer: str = "sgd",
+    lr: float = 0.1,
+    steps: int = 5000,
+    seeds: int | Sequence[int] = 0,
+    regularization: Mapping[str, ArrayLike] | None = None,
+    targets: ArrayLike | None = None,
+    *,
+    sigma: float = 0.05,
+    momentum: float = 0.0,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    level_target: float = 0.5,
+    W0: ArrayLike | None = None,
+    grad_tol: float = 1e-7,
+    stop_when_converged: bool = False,
+    check_every: int = 100,
+    record_every: int | None = None,
+    device: str | torch.device | None = None,
+    dtype: torch.dtype = torch.float64,
+) -> TrainResult:
+    """Train ``len(seeds)`` networks ``y = φ(W x)`` on the training set X, all at once.
+
+    X: (K, N) binary items. ``targets`` (K, N) defaults to X (auto-association). ``init`` names the
+    initial weights (or pass ``W0``, shape (N, N) or (B, N, N)). ``lr`` and ``steps`` are the
+    optimiser's learning rate and number of full-batch steps. ``regularization`` maps penalty names
+    (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
+    network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
+    """
+    Xn = as_training_set(X)
+    K, N = Xn.shape
+    phi = get_activation(activation)
+    seed_arr = _seeds(seeds)
+    B = len(seed_arr)
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"learning rate must be a positive number, got {lr}")
+    if int(steps) != steps or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must lie in [0, 1), got {momentum}")
+    steps = int(steps)
+    lam = _strengths(regularization, B)
+    dev = torch.device(device) if device is not None else default_device()
+
+    T = Xn.astype(float) if targets is None else np.asarray(targets, dtype=float)
+    if T.shape != (K, N) or not np.all(np.isfinite(T)):
+        raise ValueError(f"targets must be a finite array of shape {(K, N)}, got shape {T.shape}")
+    if W0 is None:
+        W_init = initial_weights(init, N, seed_arr, sigma)
+    else:
+        W_init = np.broadcast_to(np.asarray(W0, dtype=float), (B, N, N)).copy()
+        if not np.all(np.isfinite(W_init)):
+            raise ValueError("W0 must be finite")
+        init = "given"
+
+    tX = torch.as_tensor(Xn, dtype=dtype, device=dev)  # (K, N)
+    tT = torch.as_tensor(T, dtype=dtype, device=dev)  # (K, N)
+    W = torch.nn.Parameter(torch.as_tensor(W_init, dtype=dtype, device=dev))
+    if optimizer == "sgd":
+        opt: torch.optim.Optimizer = torch.optim.SGD([W], lr=lr, momentum=momentum, foreach=False)
+    else:
+        opt = torch.optim.Adam([W], lr=lr, betas=betas, eps=eps, foreach=False)
+
+    scale = 2.0 / (K * N)
+    col = {k: torch.as_tensor(v, dtype=dtype, device=dev).view(B, 1, 1) for k, v in lam.items()}
+    lam_rate, lam_level = col.get("rate"), col.get("level")
+    l1 = col["l1"] / (N * N) if "l1" in col else None
+    l2 = col["l2"] * (2.0 / (N * N)) if "l2" in col else None
+
+    record_every = record_every or max(1, steps // 500)
+    hist_steps: list[int] = []
+    hist: list[torch.Tensor] = []
+    # Transposed layout: column k of Z_b is z_k = W_b x_k. Stacking the B weight matrices as one
+    # (B·N, N) matrix turns the forward pass and the gradient into one matrix product each.
+    XT = tX.T.contiguous()  # (N, K)
+    TT = tT.T.contiguous()  # (N, K)
+
+    def gradient(Wd: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, K)
+        Y, dY = phi.torch_value_and_grad(Z)
+        E = Y - TT
+        signal = E
+        if lam_rate is not None:
+            signal = signal + lam_rate * Y
+        if lam_level is not None:
+            signal = signal + lam_level * (Y - level_target)
+        signal = signal * dY
+        G = torch.mm(signal.view(B * N, K), tX).view(B, N, N).mul_(scale)
+        if l1 is not None:
+            G = G + l1 * torch.sign(Wd)
+        if l2 is not None:
+            G = G + l2 * Wd
+        return G, E
+
+    steps_run = 0
+    with torch.no_grad():
+        for step in range(steps):
+            G, E = gradient(W.data)
+            if step % record_every == 0:
+                hist_steps.append(step)
+                hist.append(E.pow(2).mean(dim=(1, 2)))
+            W.grad = G
+            opt.step()
+            steps_run = step + 1
+            if stop_when_converged and steps_run % check_every == 0:
+                Gc, _ = gradient(W.data)
+                if bool((Gc.abs().amax(dim=(1, 2)) <= grad_tol).all()):
+                    break
+        G, E = gradient(W.data)
+        final = E.pow(2).mean(dim=(1, 2))
+        hist_steps.append(steps_run)
+        hist.append(final)
+
+    W_out = W.detach().cpu().numpy().copy()
+    final_loss = final.cpu().numpy()
+    grad_max = G.abs().amax(dim=(1, 2)).cpu().numpy()
+    finite = np.isfinite(final_loss) & np.isfinite(W_out).all(axis=(1, 2)) & np.isfinite(grad_max)
+    diverged = ~finite
+    if diverged.any():
+        W_out[diverged] = np.nan
+        final_loss[diverged] = np.nan
+        grad_max[diverged] = np.nan
+        warnings.warn(
+            f"{int(diverged.sum())} of {B} networks diverged (non-finite loss or weights; "
+            f"lr={lr} is probably too large); their weights are returned as NaN",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    with np.errstate(invalid="ignore"):
+        converged = finite & (grad_max <= grad_tol)
+    return TrainResult(
+        W=W_out,
+        loss_history=torch.stack(hist).cpu().numpy(),
+        history_steps=np.asarray(hist_steps, dtype=np.int64),
+        final_loss=final_loss,
+        grad_max=grad_max,
+        converged=converged,
+        diverged=diverged,
+        steps_run=steps_run,
+        seeds=seed_arr,
+        activation=phi,
+        config={
+            "init": init,
+            "optimizer": optimizer,
+            "lr": lr,
+            "steps": steps,
+            "momentum": momentum,
+            "betas": betas,
+            "sigma": sigma,
+            "regularization": {k: v.tolist() for k, v in lam.items()},
+            "level_target": level_target,
+            "device": str(dev),
+        },
+    )
