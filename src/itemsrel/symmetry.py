@@ -87,7 +87,7 @@ def _find_element(
 ) -> list[int] | None:
     """A symmetry fixing ``0..level-1`` pointwise and mapping ``level -> image``, or None."""
     n = X.shape[1]
-    assign = list(range(level)) + [image]
+    assign = [*range(level), image]
     used = set(assign)
     codes = np.zeros(len(X), dtype=np.int64)
     for j, col in enumerate(assign):
