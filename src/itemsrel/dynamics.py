@@ -153,7 +153,7 @@ def classify(eigenvalues: ArrayLike, tol: float = 1e-6) -> Stability:
 
 
 def fixed_subspace(
-    W: ArrayLike, activation: str | Activation = "linear", tol: float = 1e-8
+    W: ArrayLike, activation: str | Activation = "linear", tol: float = 1e-6
 ) -> FixedSubspace:
     """The subspace of fixed points of a linear network (eigenspace of W for eigenvalue 1)."""
     W = _check_W(W)

@@ -1,0 +1,1 @@
+"""itemsrel benchmarks: `python -m benchmarks` (or `make bench`). Not part of the tests."""

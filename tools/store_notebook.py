@@ -1,0 +1,41 @@
+"""Execute chapter notebooks and store them with only their checked outputs.
+
+Usage: python tools/store_notebook.py NOTEBOOK [NOTEBOOK ...]
+
+Each notebook is executed top to bottom with the project's kernel; the outputs of cells that
+start with ``# NBVAL_CHECK_OUTPUT`` are kept (nbval compares them), all other outputs are
+cleared, so stored notebooks stay small and free of figure payloads.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+MARKER = "# NBVAL_CHECK_OUTPUT"
+
+
+def store(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if not cell.source.lstrip().startswith(MARKER):
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    print(f"stored {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    for arg in sys.argv[1:]:
+        store(Path(arg))
