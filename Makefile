@@ -34,7 +34,7 @@ book: $(STAMP)
 	echo "Book built in $$((end-start)) s: open $(CURDIR)/_build/html/index.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks book/_ext tools
+	$(BIN)/ruff check src tests benchmarks book/_ext tools notebooks book/*.ipynb
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

@@ -5,6 +5,10 @@
   figures) and that folder is added to ``html_static_path``.
 * At ``html-page-context`` the script tag is added to a page only if its body contains a plotly
   figure; it is loaded before any other script so that an AMD loader cannot capture it.
+* Also at ``html-page-context``: sphinx-thebe's inline configuration (thebe is off; the snippet
+  names a CDN and is emitted twice, a console error) is dropped, and pages with saved widgets get
+  a small shim: the ipywidgets HTML manager calls MathJax 2's ``MathJax.Hub.Queue`` to typeset
+  widget labels, while the book runs MathJax 3.
 """
 
 from __future__ import annotations
@@ -35,7 +39,34 @@ def _add_plotly_where_needed(
         app.add_js_file(PLOTLY_JS, priority=100)
 
 
+_MATHJAX2_SHIM = (
+    "window.addEventListener('DOMContentLoaded', function () {"
+    " var mj = window.MathJax; if (mj && !mj.Hub) { mj.Hub = { Queue: function (cmd) {"
+    " var el = cmd && cmd[2]; if (el && mj.typesetPromise) {"
+    " (mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve())"
+    ".then(function () { return mj.typesetPromise([el]); }); } } }; } });"
+)
+
+
+def _fix_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    scripts = context.get("script_files", [])
+    kept, seen = [], set()
+    for s in scripts:
+        body = s.attributes.get("body", "") if hasattr(s, "attributes") else ""
+        name = str(s)
+        if "THEBE_JS_URL" in body or "sphinx-thebe.js" in name:
+            continue
+        if (name, body) in seen:
+            continue
+        seen.add((name, body))
+        kept.append(s)
+    scripts[:] = kept
+    if "application/vnd.jupyter.widget-view+json" in context.get("body", ""):
+        app.add_js_file(None, body=_MATHJAX2_SHIM, priority=900)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", _copy_plotly)
     app.connect("html-page-context", _add_plotly_where_needed)
+    app.connect("html-page-context", _fix_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

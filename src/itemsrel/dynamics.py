@@ -212,7 +212,7 @@ def fixed_points(
         eig = np.linalg.eigvals(jacobian(W, phi, x))
         return [FixedPoint(x, _sorted_eig(eig), classify(eig, stability_tol))]
     if starts is None:
-        grid = mesh(4, -1.5, 1.5, N) if N <= 3 else mesh(4, -1.5, 1.5, N, seed)
+        grid = mesh(5, -1.5, 1.5, N) if N <= 3 else mesh(4, -1.5, 1.5, N, seed)
         ends = iterate(W, mesh(3, 0.0, 1.0, N, seed), phi, 200)[-1]
         rnd = np.random.default_rng(seed).uniform(-1.5, 1.5, (64, N))
         starts = np.vstack([grid, ends[np.all(np.isfinite(ends), axis=1)], rnd])

@@ -29,12 +29,13 @@ MAX_N = 12
 
 
 def as_training_set(
-    X: ArrayLike | Iterable[Sequence[int]], *, max_n: int = MAX_N
+    X: ArrayLike | Iterable[Sequence[int]], *, max_n: int | None = MAX_N
 ) -> NDArray[np.int8]:
     """Validate ``X`` and return it as an ``int8`` array of shape ``(n_items, N)``.
 
     Raises ``ValueError`` naming the problem for ragged or non-2-D input, an empty set,
-    ``N = 0``, values other than 0 and 1, duplicate items, or ``N > max_n``.
+    ``N = 0``, values other than 0 and 1, duplicate items, or ``N > max_n`` (``max_n=None``: no
+    limit; the limit exists for code that enumerates all 2^N patterns or searches S_N).
     """
     try:
         arr = np.asarray(X, dtype=float)
@@ -50,7 +51,7 @@ def as_training_set(
         raise ValueError("training set is empty: it needs at least one pattern")
     if n == 0:
         raise ValueError("patterns have length N = 0: they need at least one unit")
-    if n > max_n:
+    if max_n is not None and n > max_n:
         raise ValueError(f"pattern length N = {n} exceeds the supported limit N <= {max_n}")
     if not np.all(np.isfinite(arr)) or not np.all((arr == 0) | (arr == 1)):
         bad = arr[~((arr == 0) | (arr == 1))]

@@ -227,7 +227,7 @@ def train(
     (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
     network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
     """
-    Xn = as_training_set(X)
+    Xn = as_training_set(X, max_n=None)
     K, N = Xn.shape
     phi = get_activation(activation)
     seed_arr = _seeds(seeds)

@@ -59,6 +59,8 @@ def is_local(url: str) -> bool:
 class OfflineGuard:
     """Abort and record every request of a browser context that would leave the machine."""
 
+    is_local = staticmethod(is_local)
+
     def __init__(self) -> None:
         self.blocked: list[str] = []
 
@@ -109,14 +111,38 @@ def browser() -> Iterator:
 
 
 @pytest.fixture(scope="session")
+def offline_guard() -> type[OfflineGuard]:
+    """``offline_guard().install(context)`` aborts and records non-local requests of ``context``.
+
+    (A fixture rather than an import: test modules never ``import conftest``, which would clash
+    with other ``conftest`` modules of the repository.)
+    """
+    return OfflineGuard
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    return SITE_DIR
+
+
+@pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args) -> None:
         pass
+
+    def send_head(self):
+        # Browsers ask every origin for /favicon.ico; the book has none, and a file:// page would
+        # not ask at all. Answer "no content" instead of a 404 that shows up as a console error.
+        if self.path.split("?")[0] == "/favicon.ico" and not (SITE_DIR / "favicon.ico").exists():
+            self.send_response(204)
+            self.end_headers()
+            return None
+        return super().send_head()
 
     def end_headers(self) -> None:
         # Never let the browser reuse a stale copy of a rebuilt page.

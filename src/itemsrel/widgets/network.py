@@ -15,7 +15,6 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
-from IPython.display import display
 from numpy.typing import ArrayLike, NDArray
 from plotly.subplots import make_subplots
 

@@ -1,0 +1,435 @@
+"""Live widgets in JupyterLab: open a chapter, run all cells, drag the first slider, see it redraw.
+
+A JupyterLab server from the project's environment is started on 127.0.0.1 (free port, random
+token, user settings and workspaces in a temporary folder so that no stale per-user state
+interferes, autosave off) and stopped — with its kernels — at the end of the module. The notebook
+file is never saved: autosave is off, the page is closed without saving, and the test checks the
+file's bytes are unchanged afterwards.
+
+Environment variables (optional): ``ITEMSREL_LAB_ROOT`` (server root, default the repository),
+``ITEMSREL_SCREENSHOT_DIR`` (see conftest.py). Screenshots: ``_build/screenshots/lab-<stem>.png``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+REPO = Path(__file__).resolve().parents[2]
+VENV = REPO / ".venv"
+LAB_ROOT = Path(os.environ.get("ITEMSREL_LAB_ROOT", REPO)).resolve()
+
+#: Chapter notebooks (relative to the server root) whose first slider must drive an output.
+LAB_NOTEBOOKS = ["notebooks/01_symmetry.ipynb"]
+
+SERVER_START_TIMEOUT_S = 60
+LAB_LOAD_TIMEOUT_MS = 60_000  # JupyterLab shell + notebook open
+KERNEL_IDLE_TIMEOUT_MS = 60_000  # kernel start
+RUN_ALL_TIMEOUT_MS = 300_000  # executing every cell of a chapter
+RUN_ALL_START_TIMEOUT_MS = 10_000  # until the first cell is queued after "Run All"
+SLIDER_TIMEOUT_MS = 30_000  # the first slider shows up
+OUTPUT_CHANGE_TIMEOUT_MS = 60_000  # kernel recomputes after the drag
+
+# Lab settings for a reproducible, side-effect-free session.
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    # Every cell in the DOM (no virtual scrolling), so prompts and outputs can be inspected.
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+# ---------------------------------------------------------------------------------------------
+# JavaScript run in the page.
+
+JS_KERNEL_STATUS = """() => {
+    const bar = document.querySelector('#jp-main-statusbar');
+    return bar ? bar.innerText.replace(/\\s+/g, ' ') : '';
+}"""
+
+JS_PROMPTS = """() => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+    .map(p => p.textContent.trim())"""
+
+JS_ERRORS = """() => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) ' +
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')]
+    .map(e => e.innerText.slice(0, 2000))"""
+
+# One string per cell describing what its outputs show, leaving out slider controls (whose
+# handle and readout move by themselves): text, plotly figure data and titles, image sources.
+JS_SNAPSHOT = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const cells = panel ? [...panel.querySelectorAll('.jp-Cell')] : [];
+    return cells.map(cell => {
+        const area = cell.querySelector('.jp-OutputArea');
+        if (!area) return '';
+        const clone = area.cloneNode(true);
+        clone.querySelectorAll('.widget-slider').forEach(s => s.remove());
+        const parts = [clone.textContent.replace(/\\s+/g, ' ').trim()];
+        area.querySelectorAll('.js-plotly-plot').forEach(gd => {
+            const data = (gd.data || []).map(t => ({type: t.type, x: t.x, y: t.y, z: t.z,
+                                                    text: t.text, visible: t.visible}));
+            const title = gd.layout && gd.layout.title;
+            parts.push('plotly:' + JSON.stringify({data, title: title && (title.text || title)}));
+        });
+        area.querySelectorAll('img').forEach(img => parts.push('img:' + img.src.length + ':'
+                                                               + img.src.slice(-64)));
+        return parts.join(' | ');
+    });
+}"""
+
+# Mark the first slider of the notebook; returns its cell index and readout, or null.
+JS_MARK_FIRST_SLIDER = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const slider = panel && panel.querySelector('.jp-OutputArea .widget-slider');
+    if (!slider || !slider.querySelector('.noUi-handle')) return null;
+    slider.setAttribute('data-itemsrel-slider', '1');
+    const cells = [...panel.querySelectorAll('.jp-Cell')];
+    return {cell: cells.indexOf(slider.closest('.jp-Cell')), readout: readout(slider)};
+    function readout(s) {
+        const r = s.querySelector('.widget-readout');
+        return r ? r.textContent.trim() : (s.querySelector('.noUi-handle')
+                                              .getAttribute('aria-valuenow') || '');
+    }
+}"""
+
+JS_READOUT = """() => {
+    const s = document.querySelector('[data-itemsrel-slider]');
+    if (!s) return null;
+    const r = s.querySelector('.widget-readout');
+    return r ? r.textContent.trim() : s.querySelector('.noUi-handle').getAttribute('aria-valuenow');
+}"""
+
+
+# ---------------------------------------------------------------------------------------------
+# The server.
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LabServer:
+    def __init__(self, base: str, token: str, proc: subprocess.Popen, log: Path) -> None:
+        self.base, self.token, self.proc, self.log = base, token, proc, log
+
+    def api(self, method: str, path: str, timeout: float = 10) -> object:
+        req = urllib.request.Request(
+            self.base + path.lstrip("/"),
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return "(no log)"
+
+    def shutdown_session(self, path: str) -> None:
+        """Shut down the kernel(s) of the notebook at ``path`` (best effort)."""
+        with contextlib.suppress(Exception):
+            for session in self.api("GET", "api/sessions"):
+                if session.get("path") == path:
+                    self.api("DELETE", f"api/sessions/{session['id']}")
+
+
+def _descendants(pid: int) -> list:
+    try:
+        import psutil
+
+        return psutil.Process(pid).children(recursive=True)
+    except Exception:  # psutil missing or process gone
+        return []
+
+
+def _stop(server: LabServer) -> list[str]:
+    """Stop the server and every process it started; returns the ids of any survivors."""
+    proc = server.proc
+    children = _descendants(proc.pid)  # kernels run in sessions of their own
+    if proc.poll() is None:
+        with contextlib.suppress(Exception):
+            for kernel in server.api("GET", "api/kernels", timeout=5):
+                server.api("DELETE", f"api/kernels/{kernel['id']}", timeout=10)
+        with contextlib.suppress(Exception):
+            server.api("POST", "api/shutdown", timeout=5)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+    survivors = []
+    for child in children:
+        with contextlib.suppress(Exception):
+            if child.is_running() and child.status() != "zombie":
+                child.kill()
+                survivors.append(str(child.pid))
+    return survivors
+
+
+@pytest.fixture(scope="module")
+def lab_server() -> Iterator[LabServer]:
+    exe = VENV / "bin" / "jupyter-lab"
+    if not exe.exists():
+        pytest.fail(f"{exe} not found: create the environment with `make install`.", pytrace=False)
+    with tempfile.TemporaryDirectory(prefix="itemsrel-lab-") as tmp_str:
+        tmp = Path(tmp_str)
+        settings = tmp / "user-settings"
+        for plugin, values in LAB_SETTINGS.items():
+            f = settings / f"{plugin}.jupyterlab-settings"
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_text(json.dumps(values))
+        port, token = _free_port(), secrets.token_hex(24)
+        env = {
+            **os.environ,
+            "JUPYTER_DATA_DIR": str(VENV / "share" / "jupyter"),
+            "JUPYTER_CONFIG_DIR": str(VENV / "etc" / "jupyter"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),  # connection files: not in the venv
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        }
+        cmd = [
+            str(exe),
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={LAB_ROOT}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",  # no PyPI queries
+        ]
+        if os.geteuid() == 0:  # containers and CI often run as root
+            cmd.append("--allow-root")
+        log = tmp / "lab.log"
+        with open(log, "wb") as log_file:
+            proc = subprocess.Popen(
+                cmd,
+                cwd=LAB_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, killed as one at the end
+            )
+        server = LabServer(f"http://127.0.0.1:{port}/", token, proc, log)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(
+                        f"jupyter-lab exited with code {proc.returncode} before answering:\n"
+                        + server.log_tail(),
+                        pytrace=False,
+                    )
+                try:
+                    server.api("GET", "api/status", timeout=2)
+                    break
+                except (urllib.error.URLError, OSError):
+                    if time.monotonic() > deadline:
+                        pytest.fail(
+                            f"jupyter-lab did not answer on {server.base} within "
+                            f"{SERVER_START_TIMEOUT_S} s:\n" + server.log_tail(),
+                            pytrace=False,
+                        )
+                    time.sleep(0.3)
+            yield server
+        finally:
+            survivors = _stop(server)
+        assert not survivors, f"had to kill leftover processes of jupyter-lab: {survivors}"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _wait(page, js: str, timeout_ms: int, what: str, server: LabServer, arg=None) -> None:
+    try:
+        page.wait_for_function(js, arg=arg, timeout=timeout_ms, polling=250)
+    except PlaywrightTimeout:
+        status = page.evaluate(JS_KERNEL_STATUS)
+        prompts = page.evaluate(JS_PROMPTS)
+        pytest.fail(
+            f"timed out after {timeout_ms / 1000:.0f} s waiting for {what}.\n"
+            f"status bar: {status!r}\nprompts: {prompts}\nserver log:\n{server.log_tail(15)}",
+            pytrace=False,
+        )
+
+
+def _kernel_idle_js() -> str:
+    return f"""() => /\\|\\s*Idle\\b/.test(({JS_KERNEL_STATUS})())"""
+
+
+def _run_all(page) -> None:
+    """Run > Run All Cells, through the menu bar (command ``runmenu:run-all``)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    item = page.locator('.lm-Menu-item[data-command="runmenu:run-all"]')
+    item.wait_for(state="visible", timeout=10_000)
+    item.click()
+
+
+def _drag(page, handle, fraction: float) -> None:
+    track = page.locator("[data-itemsrel-slider] .noUi-base").first
+    hb, tb = handle.bounding_box(), track.bounding_box()
+    assert hb and tb, "the slider handle or track has no size on screen"
+    x, y = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
+    room_right = tb["x"] + tb["width"] - x
+    dx = tb["width"] * fraction if room_right > tb["width"] * fraction else -tb["width"] * fraction
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx / 2, y, steps=5)
+    page.mouse.move(x + dx, y, steps=5)
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("notebook", LAB_NOTEBOOKS)
+def test_first_slider_drives_output(
+    notebook: str, lab_server: LabServer, browser, offline_guard, screenshot_dir: Path
+) -> None:
+    path = LAB_ROOT / notebook
+    if not path.is_file():
+        pytest.fail(f"{notebook} not found under {LAB_ROOT}", pytrace=False)
+    digest_before = hashlib.sha256(path.read_bytes()).hexdigest()
+    t0 = time.monotonic()
+    timings: dict[str, float] = {}
+    changed_cells: list[int] = []
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    guard = offline_guard().install(context)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(
+            f"{lab_server.base}lab/tree/{notebook}?reset&token={lab_server.token}",
+            wait_until="domcontentloaded",
+            timeout=LAB_LOAD_TIMEOUT_MS,
+        )
+        _wait(
+            page,
+            """() => !!document.querySelector(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')""",
+            LAB_LOAD_TIMEOUT_MS,
+            f"JupyterLab to open {notebook}",
+            lab_server,
+        )
+        # The kernel must be idle before Run All (otherwise Run All may silently do nothing).
+        _wait(page, _kernel_idle_js(), KERNEL_IDLE_TIMEOUT_MS, "the kernel to be idle", lab_server)
+        timings["open"] = time.monotonic() - t0
+
+        _run_all(page)
+        started = """() => [...document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+            .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+        try:
+            page.wait_for_function(started, timeout=RUN_ALL_START_TIMEOUT_MS, polling=100)
+        except PlaywrightTimeout:
+            _run_all(page)  # once more: the first click can land while the shell settles
+            _wait(page, started, RUN_ALL_START_TIMEOUT_MS, "Run All to start", lab_server)
+        finished = f"""() => {{
+            const p = ({JS_PROMPTS})();
+            return p.length > 0 && p.every(t => /^\\[\\d+\\]/.test(t))
+                   && /\\|\\s*Idle\\b/.test(({JS_KERNEL_STATUS})());
+        }}"""
+        _wait(page, finished, RUN_ALL_TIMEOUT_MS, "all cells to finish executing", lab_server)
+        timings["run all"] = time.monotonic() - t0 - timings["open"]
+
+        errors = page.evaluate(JS_ERRORS)
+        assert not errors, f"{notebook}: {len(errors)} cell(s) raised:\n" + "\n---\n".join(errors)
+
+        _wait(
+            page,
+            JS_MARK_FIRST_SLIDER,
+            SLIDER_TIMEOUT_MS,
+            f"an ipywidgets slider (.widget-slider .noUi-handle) in {notebook}",
+            lab_server,
+        )
+        slider = page.evaluate(JS_MARK_FIRST_SLIDER)
+        handle = page.locator("[data-itemsrel-slider] .noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)  # let late redraws (plotly resize) settle
+        before = page.evaluate(JS_SNAPSHOT)
+        readout_before = slider["readout"]
+
+        _drag(page, handle, 0.35)
+        moved = (
+            "(before) => { const r = (" + JS_READOUT + ")(); return r !== null && r !== before; }"
+        )
+        try:
+            page.wait_for_function(moved, arg=readout_before, timeout=3_000, polling=100)
+        except PlaywrightTimeout:
+            handle.focus()  # fall back to the keyboard (noUiSlider handles arrow keys)
+            for _ in range(3):
+                handle.press("ArrowRight")
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function(moved, arg=readout_before, timeout=3_000, polling=100)
+        readout_after = page.evaluate(JS_READOUT)
+        assert readout_after != readout_before, (
+            f"{notebook}: the first slider (cell {slider['cell']}) did not move: readout stayed "
+            f"{readout_before!r} after a drag and arrow keys"
+        )
+
+        changed = "(before) => JSON.stringify((" + JS_SNAPSHOT + ")()) !== JSON.stringify(before)"
+        try:
+            page.wait_for_function(
+                changed, arg=before, timeout=OUTPUT_CHANGE_TIMEOUT_MS, polling=200
+            )
+        except PlaywrightTimeout:
+            pass  # reported below with the evidence
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(_kernel_idle_js(), timeout=OUTPUT_CHANGE_TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        after = page.evaluate(JS_SNAPSHOT)
+        timings["drag"] = time.monotonic() - t0 - timings["open"] - timings["run all"]
+        page.screenshot(path=str(screenshot_dir / f"lab-{Path(notebook).stem}.png"), full_page=True)
+
+        changed_cells = [i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
+        i = slider["cell"]
+        assert changed_cells, (
+            f"{notebook}: moving the first slider (cell {i}, {readout_before} → {readout_after}) "
+            f"changed no output within {OUTPUT_CHANGE_TIMEOUT_MS / 1000:.0f} s.\n"
+            f"cell {i} outputs: {before[i][:500]!r}\nerrors: {page.evaluate(JS_ERRORS)}"
+        )
+        assert not guard.blocked, (
+            f"JupyterLab tried to reach the network (aborted): {guard.blocked}"
+        )
+    finally:
+        context.close()  # closes the notebook without saving (autosave is off)
+        lab_server.shutdown_session(notebook)
+        print(
+            f"{notebook}: "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+            + (f", changed cells {changed_cells}" if changed_cells else "")
+            + f", total {time.monotonic() - t0:.1f} s"
+        )
+
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest_before, (
+        f"{notebook} was modified on disk during the test (it must never be saved)"
+    )

@@ -1,0 +1,289 @@
+"""Headless-browser checks of every page of the built book (``make book`` → ``_build/html``).
+
+For each content page, served from a local ``http.server`` on 127.0.0.1 with every other request
+aborted:
+
+* offline: no request leaves the machine (the blocked URLs are listed on failure), and no local
+  file the page asks for is missing (HTTP 404);
+* no console errors and no uncaught JavaScript exceptions;
+* every plotly figure (``.plotly-graph-div``) has drawn its ``svg.main-svg``;
+* math markup, if any, has been typeset by MathJax (``mjx-container``, no ``mjx-merror``);
+* every saved ipywidget view has been rendered by the HTML widget manager;
+* every link of the left table of contents points at a file of the build.
+
+A full-page screenshot of each page goes to ``_build/screenshots/<page path with / → ->.png``.
+Pages are discovered from the build, so new chapters are checked without touching this file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+# Same default as conftest.py (needed at collection time, to parametrise over the pages).
+SITE_DIR = Path(
+    os.environ.get("ITEMSREL_SITE_DIR", Path(__file__).resolve().parents[2] / "_build" / "html")
+).resolve()
+
+# Generated, non-content pages of a Sphinx build.
+SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
+MISSING_BUILD = "<missing build>"
+
+PAGE_TIMEOUT_MS = 30_000  # navigation
+RENDER_TIMEOUT_MS = 20_000  # plotly / MathJax / widgets after load
+SETTLE_TIMEOUT_MS = 5_000  # late requests (fonts, MathJax extensions) after rendering
+
+MATH_MARKUP = re.compile(r"""class=["'][^"']*\bmath\b""")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+REDIRECT = re.compile(
+    r"""<meta\s+http-equiv=["']refresh["']\s+content=["']\s*\d+\s*;\s*url=([^"']+)["']""", re.I
+)
+NAV_LINKS = "nav.bd-docs-nav a[href]"
+
+# Console errors seen before, with where the fix belongs (printed under a failure).
+KNOWN_CAUSES = {
+    "THEBE_JS_URL": "sphinx-thebe (always loaded by Jupyter Book 1) writes its config script "
+    "twice per page; thebe is off, so drop its scripts at html-page-context in book/_ext",
+    "invalid theme mode": "pydata-sphinx-theme gets an empty default mode: set "
+    "sphinx.config.html_context.default_mode (e.g. light) in _config.yml",
+    "reading 'Queue'": "ipywidgets' HTML manager calls the MathJax 2 API MathJax.Hub.Queue on a "
+    "MathJax 3 page: define a small MathJax.Hub.Queue shim on pages with widgets (book/_ext)",
+}
+
+
+def discover_pages() -> list[str]:
+    """Content pages of the build, as paths relative to SITE_DIR (posix), sorted."""
+    if not (SITE_DIR / "index.html").is_file():
+        return []
+    pages = []
+    for path in sorted(SITE_DIR.rglob("*.html")):
+        rel = path.relative_to(SITE_DIR)
+        # _static, _sources, _images, _downloads, .ipynb_checkpoints, ...
+        if any(part.startswith(("_", ".")) for part in rel.parts[:-1]):
+            continue
+        if rel.as_posix() in SKIP_PAGES:
+            continue
+        pages.append(rel.as_posix())
+    return pages
+
+
+PAGES = discover_pages() or [MISSING_BUILD]
+
+
+def screenshot_name(page_path: str) -> str:
+    return page_path.removesuffix(".html").replace("/", "-") + ".png"
+
+
+def url_to_file(url: str, base: str) -> Path | None:
+    """The file of the build a same-site URL points at (None for URLs outside the site)."""
+    if not url.startswith(base):
+        return None
+    path = unquote(urlsplit(url).path)
+    rel = path[len(urlsplit(base).path) :]
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return SITE_DIR / rel
+
+
+# --------------------------------------------------------------------------------------------
+# Waits: each returns a list of problems (empty when all is well).
+
+
+def _wait_for(page, js: str, timeout_ms: int) -> bool:
+    try:
+        page.wait_for_function(js, timeout=timeout_ms, polling=100)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def check_plotly(page) -> list[str]:
+    if page.locator(".plotly-graph-div").count() == 0:
+        return []
+    all_drawn = """() => [...document.querySelectorAll('.plotly-graph-div')]
+        .every(d => d.querySelector('svg.main-svg'))"""
+    if _wait_for(page, all_drawn, RENDER_TIMEOUT_MS):
+        return []
+    missing = page.evaluate(
+        """() => [...document.querySelectorAll('.plotly-graph-div')]
+            .filter(d => !d.querySelector('svg.main-svg')).map(d => '#' + (d.id || '?'))"""
+    )
+    plotly_loaded = page.evaluate("() => typeof window.Plotly !== 'undefined'")
+    return [
+        f"{len(missing)} plotly figure(s) not drawn after {RENDER_TIMEOUT_MS / 1000:.0f} s "
+        f"(no svg.main-svg): {', '.join(missing)}; window.Plotly defined: {plotly_loaded}"
+    ]
+
+
+def check_math(page, raw_html: str) -> list[str]:
+    if not MATH_MARKUP.search(raw_html):
+        return []
+    typeset = """() => { const m = [...document.querySelectorAll('.math')];
+        return m.length > 0 && m.every(e => e.querySelector('mjx-container')); }"""
+    problems = []
+    if not _wait_for(page, typeset, RENDER_TIMEOUT_MS):
+        info = page.evaluate(
+            """() => { const m = [...document.querySelectorAll('.math')];
+                return {total: m.length,
+                        raw: m.filter(e => !e.querySelector('mjx-container'))
+                              .slice(0, 5).map(e => e.textContent.trim().slice(0, 80)),
+                        mathjax: typeof window.MathJax !== 'undefined'
+                                 && !!(window.MathJax.startup || window.MathJax.Hub)}; }"""
+        )
+        problems.append(
+            f"MathJax did not typeset the math after {RENDER_TIMEOUT_MS / 1000:.0f} s: "
+            f"{len(info['raw'])}+ of {info['total']} .math elements still raw, e.g. {info['raw']}; "
+            f"MathJax loaded: {info['mathjax']}"
+        )
+    errors = page.evaluate(
+        "() => [...document.querySelectorAll('mjx-merror')].map(e => e.textContent.slice(0, 120))"
+    )
+    if errors:
+        problems.append(f"{len(errors)} TeX error(s) in typeset math: {errors[:5]}")
+    return problems
+
+
+def check_widgets(page, raw_html: str) -> list[str]:
+    if WIDGET_VIEW not in raw_html:
+        return []
+    all_rendered = f"""() => [...document.querySelectorAll('script[type="{WIDGET_VIEW}"]')]
+        .every(s => s.parentElement.querySelector('.widget-subarea > *'))"""
+    if _wait_for(page, all_rendered, RENDER_TIMEOUT_MS):
+        return []
+    n_blank = page.evaluate(
+        f"""() => [...document.querySelectorAll('script[type="{WIDGET_VIEW}"]')]
+            .filter(s => !s.parentElement.querySelector('.widget-subarea > *')).length"""
+    )
+    return [
+        f"{n_blank} saved ipywidget view(s) left blank after {RENDER_TIMEOUT_MS / 1000:.0f} s "
+        "(the HTML widget manager did not render them)"
+    ]
+
+
+def check_nav_links(page, base: str, page_path: str) -> list[str]:
+    if page.locator("nav.bd-docs-nav").count() == 0:
+        return ["no left table of contents (nav.bd-docs-nav) on the page"]
+    hrefs = page.eval_on_selector_all(
+        NAV_LINKS, "as => as.map(a => [a.getAttribute('href'), a.href])"
+    )
+    if not hrefs:
+        return ["the left table of contents (nav.bd-docs-nav) has no links"]
+    problems = []
+    for raw, absolute in hrefs:
+        target = url_to_file(absolute, base)
+        if target is None:
+            problems.append(f"sidebar link {raw!r} leaves the site ({absolute})")
+        elif not target.is_file():
+            rel = target.relative_to(SITE_DIR) if target.is_relative_to(SITE_DIR) else target
+            problems.append(f"sidebar link {raw!r} points at a missing file: {rel}")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page(page_path: str, request: pytest.FixtureRequest) -> None:
+    if page_path == MISSING_BUILD:
+        pytest.fail(
+            f"No built book: {SITE_DIR / 'index.html'} is missing. Run `make book` first.",
+            pytrace=False,
+        )
+    browser = request.getfixturevalue("browser")
+    site_server: str = request.getfixturevalue("site_server")
+    screenshot_dir: Path = request.getfixturevalue("screenshot_dir")
+    offline_guard = request.getfixturevalue("offline_guard")
+    t0 = time.monotonic()
+    raw_html = (SITE_DIR / page_path).read_text(encoding="utf-8", errors="replace")
+
+    redirect = REDIRECT.search(raw_html)
+    if redirect and "<body" not in raw_html.lower():
+        # e.g. the index.html that Jupyter Book writes as a redirect to the root document.
+        target = urljoin(urljoin(site_server, page_path), redirect.group(1).strip())
+        target_file = url_to_file(target, site_server)
+        if target_file is None or not target_file.is_file():
+            pytest.fail(
+                f"{page_path} redirects to {redirect.group(1)!r}, which is not a file of the build",
+                pytrace=False,
+            )
+        return
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    guard = offline_guard().install(context)
+    is_local = offline_guard.is_local
+    console_errors: list[str] = []
+    missing_local: list[str] = []
+    page = context.new_page()
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+
+    def on_console(msg) -> None:
+        if msg.type == "error":
+            loc = msg.location or {}
+            where = f" [{loc.get('url', '')}:{loc.get('lineNumber', '')}]" if loc.get("url") else ""
+            console_errors.append(f"console.error: {msg.text}{where}")
+
+    def on_response(response) -> None:
+        if response.status >= 400 and is_local(response.url):
+            missing_local.append(f"HTTP {response.status} {response.url}")
+
+    def on_request_failed(request) -> None:
+        if is_local(request.url):
+            missing_local.append(f"failed ({request.failure}) {request.url}")
+
+    page.on("console", on_console)
+
+    def on_page_error(exc) -> None:
+        frames = [
+            ln.strip() for ln in (exc.stack or "").splitlines() if ln.strip().startswith("at ")
+        ]
+        console_errors.append(f"uncaught exception: {exc}" + (f" [{frames[0]}]" if frames else ""))
+
+    page.on("pageerror", on_page_error)
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+
+    problems: list[str] = []
+    try:
+        page.goto(urljoin(site_server, page_path), wait_until="load", timeout=PAGE_TIMEOUT_MS)
+        problems += check_plotly(page)
+        problems += check_math(page, raw_html)
+        problems += check_widgets(page, raw_html)
+        try:  # let late requests (fonts, lazily loaded MathJax parts) happen before judging
+            page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            pass  # a page that never goes idle is judged as it is
+        problems += check_nav_links(page, site_server, page_path)
+        page.screenshot(path=str(screenshot_dir / screenshot_name(page_path)), full_page=True)
+    finally:
+        context.close()
+
+    if guard.blocked:
+        problems.insert(
+            0,
+            f"{len(guard.blocked)} request(s) to the network (aborted; the book must work "
+            "offline):\n      " + "\n      ".join(guard.blocked),
+        )
+    if missing_local:
+        problems.insert(
+            1 if guard.blocked else 0,
+            "missing local files:\n      " + "\n      ".join(dict.fromkeys(missing_local)),
+        )
+    if console_errors:
+        problems.append(
+            f"{len(console_errors)} console error(s):\n      " + "\n      ".join(console_errors)
+        )
+        hints = {
+            hint for key, hint in KNOWN_CAUSES.items() if any(key in e for e in console_errors)
+        }
+        problems += [f"hint: {hint}" for hint in sorted(hints)]
+    if problems:
+        pytest.fail(
+            f"{page_path} ({time.monotonic() - t0:.1f} s):\n  - " + "\n  - ".join(problems),
+            pytrace=False,
+        )

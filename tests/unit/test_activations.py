@@ -1,0 +1,115 @@
+"""Tests of itemsrel.activations: one activation, three implementations that must agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+import torch
+
+from itemsrel.activations import ACTIVATIONS, Activation, get_activation
+
+Z = np.array([-3.0, -1.2, -0.4, 0.1, 0.7, 1.5, 4.0])
+CASES = [
+    ("linear", None, 1.0),
+    ("linear", 0.5, 2.0),
+    ("tanh", None, 1.0),
+    ("tanh", 0.5, 1.0),
+    ("tanh", -0.3, 2.5),
+    ("shifted_tanh", None, 1.0),
+    ("sigmoid", None, 1.0),
+    ("sigmoid", 0.25, 3.0),
+    ("relu", None, 1.0),
+    ("relu", 0.3, 2.0),
+]
+REFERENCE = {
+    "linear": lambda a: a,
+    "tanh": np.tanh,
+    "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
+    "relu": lambda a: np.maximum(a, 0.0),
+}
+
+
+def _act(name: str, shift: float | None, gain: float) -> Activation:
+    return get_activation(name, shift=shift, gain=gain)
+
+
+@pytest.mark.parametrize(("name", "shift", "gain"), CASES)
+def test_numpy_torch_sympy_agree_with_the_formula(
+    name: str, shift: float | None, gain: float
+) -> None:
+    phi = _act(name, shift, gain)
+    c = 0.5 if name == "shifted_tanh" and shift is None else (shift or 0.0)
+    expected = REFERENCE[phi.name](gain * (Z - c))
+    np.testing.assert_allclose(phi(Z), expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        phi.torch(torch.as_tensor(Z, dtype=torch.float64)).numpy(), expected, rtol=1e-12, atol=1e-14
+    )
+    z = sp.Symbol("z", real=True)
+    expr = phi.sympy(z)
+    values = [float(expr.subs(z, sp.Float(v, 30)).evalf(20)) for v in Z]
+    np.testing.assert_allclose(values, expected, rtol=1e-12, atol=1e-14)
+    y, dy = phi.torch_value_and_grad(torch.as_tensor(Z, dtype=torch.float64))
+    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(dy.numpy(), phi.derivative(Z), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(("name", "shift", "gain"), CASES)
+def test_derivative_matches_finite_differences(name: str, shift: float | None, gain: float) -> None:
+    phi = _act(name, shift, gain)
+    h = 1e-6
+    z = Z[np.abs(Z - phi.shift) > 1e-3]  # away from the ReLU kink
+    fd = (phi(z + h) - phi(z - h)) / (2 * h)
+    np.testing.assert_allclose(phi.derivative(z), fd, rtol=1e-6, atol=1e-8)
+
+
+def test_known_values() -> None:
+    assert get_activation("sigmoid")(0.0) == 0.5
+    assert get_activation("tanh")(0.0) == 0.0
+    assert get_activation("tanh", shift=0.5)(0.5) == 0.0
+    assert get_activation("shifted_tanh").shift == 0.5
+    assert get_activation("sigmoid").derivative(0.0) == 0.25
+    assert get_activation("tanh").derivative(0.0) == 1.0
+    assert get_activation("sigmoid", gain=2.0).derivative(0.0) == 0.5
+    assert get_activation("id").name == "linear"
+
+
+@pytest.mark.parametrize(("name", "shift", "gain"), [c for c in CASES if c[0] != "relu"])
+def test_inverse_round_trips_inside_the_range(name: str, shift: float | None, gain: float) -> None:
+    phi = _act(name, shift, gain)
+    lo, hi = phi.output_range
+    t = np.linspace(max(lo, -5.0), min(hi, 5.0), 9)[1:-1]
+    np.testing.assert_allclose(phi(phi.inverse(t)), t, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(phi.inverse(phi(Z[np.abs(Z) < 2])), Z[np.abs(Z) < 2], atol=1e-8)
+
+
+def test_relu_inverse_on_positive_targets() -> None:
+    phi = get_activation("relu", shift=0.3, gain=2.0)
+    np.testing.assert_allclose(phi.inverse([0.4, 2.0]), [0.5, 1.3])
+    with pytest.raises(ValueError):
+        phi.inverse([0.0])
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [("tanh", 1.0), ("tanh", -1.0), ("sigmoid", 0.0), ("sigmoid", 1.0), ("shifted_tanh", 1.2)],
+)
+def test_inverse_raises_outside_the_open_range(name: str, bad: float) -> None:
+    with pytest.raises(ValueError, match="finite weights"):
+        get_activation(name).inverse([0.5 if name != "tanh" else 0.0, bad])
+
+
+def test_unknown_names_and_bad_gains_raise() -> None:
+    with pytest.raises(ValueError, match="unknown activation"):
+        get_activation("softplus")
+    with pytest.raises(ValueError, match="gain"):
+        get_activation("tanh", gain=0.0)
+    with pytest.raises(ValueError, match="gain"):
+        get_activation("sigmoid", gain=-1.0)
+    assert set(ACTIVATIONS) == {"linear", "tanh", "sigmoid", "relu", "shifted_tanh"}
+
+
+def test_labels() -> None:
+    assert get_activation("tanh", shift=0.5).label == "tanh(z − 0.5)"
+    assert get_activation("sigmoid", gain=2.0).label == "σ(2·z)"
+    assert get_activation("linear").label == "z (linear)"

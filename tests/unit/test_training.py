@@ -1,0 +1,291 @@
+"""Tests of itemsrel.training: limits of gradient descent, batching, gradients, validation."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from itemsrel.analytic import PAPER_X, PAPER_X_PRIME
+from itemsrel.linear_theory import gd_limit, projector
+from itemsrel.patterns import all_patterns
+from itemsrel.symmetry import distance_to_invariant, symmetry_group
+from itemsrel.training import initial_weights, objective, pattern_loss, train
+
+
+def _random_set(N: int, K: int, seed: int) -> np.ndarray:
+    """K distinct, linearly independent binary items of length N (seeded)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        X = rng.integers(0, 2, (K, N))
+        if len({tuple(r) for r in X}) == K and np.linalg.matrix_rank(X) == K:
+            return X
+
+
+def _stable_lr(X: np.ndarray) -> float:
+    """Half the largest stable step of full-batch GD on eq. 7: the Hessian per row of W is
+    2/(K N) XᵀX, so lr < K N / σ_max(X)² converges."""
+    K, N = X.shape
+    return 0.5 * K * N / np.linalg.norm(X.astype(float), 2) ** 2
+
+
+SETS = [(3, 2, 3), (5, 3, 5), (8, 4, 8), (8, 5, 11)]
+
+
+@pytest.mark.parametrize(("N", "K", "seed"), SETS)
+def test_gd_from_zero_converges_to_projector(N: int, K: int, seed: int) -> None:
+    X = _random_set(N, K, seed)
+    res = train(
+        X,
+        init="zeros",
+        lr=_stable_lr(X),
+        steps=20000,
+        grad_tol=1e-13,
+        stop_when_converged=True,
+        device="cpu",
+    )
+    assert res.converged[0] and not res.diverged[0]
+    np.testing.assert_allclose(res.W[0], projector(X), atol=1e-6)
+    # the trained map reproduces every training item
+    np.testing.assert_allclose(X @ res.W[0].T, X, atol=1e-6)
+    assert res.final_loss[0] < 1e-12
+
+
+@pytest.mark.parametrize(("N", "K", "seed"), SETS)
+def test_gd_from_any_init_converges_to_P_plus_W0_complement(N: int, K: int, seed: int) -> None:
+    X = _random_set(N, K, seed)
+    seeds = [0, 1, 2, 3]
+    W0 = initial_weights("normal", N, seeds, sigma=1.0)
+    res = train(
+        X,
+        init="normal",
+        sigma=1.0,
+        seeds=seeds,
+        lr=_stable_lr(X),
+        steps=20000,
+        grad_tol=1e-13,
+        stop_when_converged=True,
+        device="cpu",
+    )
+    assert res.converged.all()
+    expected = gd_limit(X, W0)
+    np.testing.assert_allclose(res.W, expected, atol=1e-6)
+    # the limit is NOT the projector: the initial component outside span(X) survives
+    assert np.max(np.abs(res.W - projector(X))) > 0.1
+    np.testing.assert_allclose(
+        np.einsum("bij,kj->bki", res.W, X), np.broadcast_to(X, (4, K, N)), atol=1e-6
+    )
+
+
+def test_paper_sgd_matrices_zero_and_ones() -> None:
+    """W_0^SGD is the projector, W_1^SGD = P + J(I − P): exact values (paper's eq. after §3.1.1)."""
+    r0 = train(PAPER_X, init="zeros", lr=0.5, steps=3000, device="cpu")
+    r1 = train(PAPER_X, init="ones", lr=0.5, steps=3000, device="cpu")
+    third = 1.0 / 3.0
+    P = np.array([[2, 1, 1], [1, 2, -1], [1, -1, 2]]) * third
+    np.testing.assert_allclose(r0.W[0], P, atol=1e-10)
+    W1 = np.array([[third, 2 * third, 2 * third], [0, 1, 0], [0, 0, 1]])
+    np.testing.assert_allclose(r1.W[0], W1, atol=1e-10)
+
+
+def test_average_over_random_inits_is_invariant_and_close_to_P() -> None:
+    X = PAPER_X
+    G = symmetry_group(X)
+    seeds = range(400)
+    res = train(X, init="normal", sigma=1.0, seeds=seeds, lr=1.0, steps=150, device="cpu")
+    assert res.converged.all()
+    individual = distance_to_invariant(res.W, G)
+    mean = res.mean_W()
+    d_mean = distance_to_invariant(mean, G)
+    assert np.median(individual) > 0.3  # single networks break the (2 3) symmetry
+    assert d_mean < 0.1
+    assert d_mean < 0.15 * np.median(individual)
+    assert np.max(np.abs(mean - projector(X))) < 0.15
+    # by linearity of the limit, the mean is exactly the limit of the mean initial matrix
+    W0 = initial_weights("normal", 3, list(seeds), sigma=1.0)
+    np.testing.assert_allclose(mean, gd_limit(X, W0.mean(axis=0)), atol=1e-8)
+
+
+def test_divergence_is_flagged_not_converged() -> None:
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        res = train(PAPER_X, init="normal", seeds=[0, 1], lr=100.0, steps=500, device="cpu")
+    assert res.diverged.all()
+    assert not res.converged.any()
+    assert np.isnan(res.W).all()
+    assert np.isnan(res.final_loss).all()
+    with pytest.raises(ValueError, match="every network diverged"):
+        res.mean_W()
+
+
+def test_divergence_only_flags_the_diverging_networks() -> None:
+    with pytest.warns(RuntimeWarning, match="1 of 2"):
+        res = train(
+            PAPER_X,
+            seeds=[0, 1],
+            lr=1.0,
+            steps=300,
+            W0=np.zeros((3, 3)),
+            regularization={"l2": [0.0, 2000.0]},
+            device="cpu",
+        )
+    assert list(res.diverged) == [False, True]
+    assert res.converged[0] and not res.converged[1]
+    assert np.isfinite(res.W[0]).all() and np.isnan(res.W[1]).all()
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("activation", ["linear", "tanh"])
+def test_batched_equals_looped_bit_for_bit(optimizer: str, activation: str) -> None:
+    kw = dict(
+        activation=activation,
+        init="normal",
+        optimizer=optimizer,
+        lr=0.05,
+        steps=300,
+        sigma=0.5,
+        device="cpu",
+        regularization={"l2": 1e-3},
+    )
+    batched = train(PAPER_X, seeds=range(8), **kw)
+    looped = np.stack([train(PAPER_X, seeds=[s], **kw).W[0] for s in range(8)])
+    assert np.array_equal(batched.W, looped)
+    again = train(PAPER_X, seeds=range(8), **kw)
+    assert np.array_equal(batched.W, again.W)
+    assert np.array_equal(batched.loss_history, again.loss_history)
+
+
+def _fd_gradient(W: np.ndarray, h: float = 1e-6, **kw) -> np.ndarray:
+    G = np.zeros_like(W)
+    for i in range(W.shape[0]):
+        for j in range(W.shape[1]):
+            E = np.zeros_like(W)
+            E[i, j] = h
+            G[i, j] = (objective(W + E, **kw)[0] - objective(W - E, **kw)[0]) / (2 * h)
+    return G
+
+
+def _train_gradient(W: np.ndarray, **kw) -> np.ndarray:
+    """The gradient train() uses, read off one plain-SGD step with lr = 1: W₁ = W₀ − G."""
+    res = train(kw.pop("X"), W0=W, optimizer="sgd", lr=1.0, steps=1, device="cpu", **kw)
+    return W - res.W[0]
+
+
+@pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid"])
+@pytest.mark.parametrize(
+    "regularization",
+    [
+        None,
+        {"l1": 0.3},
+        {"l2": 0.7},
+        {"rate": 0.5},
+        {"level": 0.9},
+        {"l1": 0.1, "l2": 0.2, "rate": 0.3, "level": 0.4},
+    ],
+)
+def test_gradient_matches_finite_differences(activation: str, regularization) -> None:
+    rng = np.random.default_rng(7)
+    W = rng.uniform(0.2, 0.8, (3, 3)) * rng.choice([-1.0, 1.0], (3, 3))  # |W_ij| >= 0.2 (for l1)
+    targets = np.array([[0.9, 0.1, 0.8], [0.7, 0.9, 0.2]])
+    kw = dict(
+        activation=activation, regularization=regularization, targets=targets, level_target=0.3
+    )
+    G_train = _train_gradient(W, X=PAPER_X, **kw)
+    G_fd = _fd_gradient(W, X=PAPER_X, **kw)
+    assert np.max(np.abs(G_train)) > 1e-2
+    np.testing.assert_allclose(G_train, G_fd, atol=1e-8, rtol=1e-6)
+
+
+@pytest.mark.parametrize("penalty", ["l1", "l2", "rate", "level"])
+def test_zero_strength_equals_no_regularisation(penalty: str) -> None:
+    kw = dict(
+        activation="tanh",
+        init="normal",
+        optimizer="adam",
+        seeds=[0, 1],
+        lr=0.05,
+        steps=200,
+        device="cpu",
+    )
+    plain = train(PAPER_X, **kw)
+    zero = train(PAPER_X, regularization={penalty: 0.0}, **kw)
+    assert np.array_equal(plain.W, zero.W)
+    on = train(PAPER_X, regularization={penalty: 0.5}, **kw)
+    assert not np.allclose(plain.W, on.W)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"activation": "softplus"},
+        {"init": "glorot"},
+        {"optimizer": "rmsprop"},
+        {"regularization": {"l3": 0.1}},
+        {"regularization": {"l2": -0.1}},
+        {"regularization": {"l2": float("nan")}},
+        {"regularization": {"l2": [0.1, 0.2, 0.3]}},
+        {"lr": 0.0},
+        {"lr": -0.1},
+        {"lr": float("inf")},
+        {"steps": 0},
+        {"seeds": -1},
+        {"seeds": []},
+        {"seeds": [0.5]},
+        {"seeds": "abc"},
+        {"targets": np.zeros((3, 3))},
+        {"targets": np.zeros((2, 2))},
+        {"momentum": 1.0},
+        {"init": "normal", "sigma": 0.0},
+        {"W0": np.full((3, 3), np.nan)},
+    ],
+)
+def test_invalid_arguments_raise_value_error(kwargs: dict) -> None:
+    with pytest.raises(ValueError):
+        train(PAPER_X, steps=kwargs.pop("steps", 5), device="cpu", **kwargs)
+
+
+def test_invalid_training_set_raises() -> None:
+    with pytest.raises(ValueError):
+        train([[1, 0, 2]], steps=5, device="cpu")
+    with pytest.raises(ValueError):
+        train([[1, 0, 1], [1, 0, 1]], steps=5, device="cpu")
+
+
+def test_pattern_loss_paper_xprime_diag() -> None:
+    W = np.diag([0.0, 1.0, 1.0])
+    pats = all_patterns(3)
+    loss = pattern_loss(W, pats)
+    for p, v in zip(pats, loss, strict=True):
+        assert v == pytest.approx(1 / 3 if p[0] == 1 else 0.0, abs=1e-15)
+    # batched form: (B, N, N) → (B, P)
+    both = pattern_loss(np.stack([W, np.eye(3)]), pats)
+    assert both.shape == (2, 8)
+    np.testing.assert_allclose(both[1], 0.0)
+    # trained on X' from zero, GD lands exactly on diag(0, 1, 1)
+    res = train(PAPER_X_PRIME, lr=0.5, steps=2000, device="cpu")
+    np.testing.assert_allclose(res.W[0], W, atol=1e-10)
+
+
+def test_objective_matches_pattern_loss_mean() -> None:
+    rng = np.random.default_rng(3)
+    W = rng.normal(size=(3, 3))
+    assert objective(W, PAPER_X)[0] == pytest.approx(pattern_loss(W, PAPER_X).mean(), rel=1e-14)
+
+
+def test_runs_on_cpu_and_records_device() -> None:
+    res = train(PAPER_X, steps=10, device="cpu")
+    assert res.config["device"] == "cpu"
+    assert res.W.dtype == np.float64
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_gpu_agrees_with_cpu() -> None:  # pragma: no cover - needs a GPU
+    kw = dict(
+        activation="tanh", init="normal", optimizer="adam", seeds=range(4), lr=0.05, steps=300
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cpu = train(PAPER_X, device="cpu", **kw)
+        gpu = train(PAPER_X, device="cuda", **kw)
+    np.testing.assert_allclose(gpu.W, cpu.W, atol=1e-10)
