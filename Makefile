@@ -29,7 +29,7 @@ install: $(STAMP)
 
 book: $(STAMP)
 	@start=$$(date +%s); \
-	$(BIN)/jupyter-book build -W -n --keep-going --path-output . . || exit 1; \
+	$(BIN)/jupyter-book build --all -W -n --keep-going --path-output . . || exit 1; \
 	end=$$(date +%s); \
 	echo "Book built in $$((end-start)) s: open $(CURDIR)/_build/html/index.html"
 
