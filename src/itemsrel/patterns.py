@@ -21,6 +21,8 @@ __all__ = [
     "all_patterns",
     "as_pattern",
     "as_training_set",
+    "cyclic_shifts",
+    "disjoint_blocks",
     "format_pattern",
 ]
 
@@ -90,3 +92,32 @@ def format_pattern(x: ArrayLike, sep: str = ",") -> str:
     vals = [str(int(v)) if float(v).is_integer() else f"{float(v):.3g}" for v in np.ravel(x)]
     body = sep.join(vals)
     return body if sep == "/" else f"({body})"
+
+
+def cyclic_shifts(base: ArrayLike) -> NDArray[np.int8]:
+    """The distinct rotations of one pattern, shape ``(n_distinct, N)``: row k is ``base``
+    rotated right by k places (``np.roll(base, k)``), duplicates (periodic bases) dropped.
+
+    E.g. ``cyclic_shifts([1, 1, 0, 0, 0, 0])`` is the hexagon of adjacent pairs; its symmetry
+    group is the dihedral group of order 12.
+    """
+    x = as_pattern(base)
+    if not x.any():
+        raise ValueError("the base pattern is all zeros: its rotations are a single pattern")
+    rows: list[tuple[int, ...]] = []
+    for k in range(len(x)):
+        r = tuple(int(v) for v in np.roll(x, k))
+        if r not in rows:
+            rows.append(r)
+    return np.array(rows, dtype=np.int8)
+
+
+def disjoint_blocks(n_blocks: int, size: int) -> NDArray[np.int8]:
+    """``n_blocks`` items of length ``n_blocks * size``; item k is 1 exactly on block k.
+
+    Shape ``(n_blocks, n_blocks * size)``; e.g. ``disjoint_blocks(4, 2)`` is four disjoint pairs
+    in N = 8 (symmetry group of order 2⁴·4! = 384).
+    """
+    if n_blocks < 1 or size < 1:
+        raise ValueError(f"need n_blocks >= 1 and size >= 1, got {n_blocks} and {size}")
+    return np.kron(np.eye(n_blocks, dtype=np.int8), np.ones(size, dtype=np.int8))

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from itemsrel.patterns import MAX_N, all_patterns, as_pattern, as_training_set, format_pattern
+from itemsrel.patterns import (
+    MAX_N,
+    all_patterns,
+    as_pattern,
+    as_training_set,
+    cyclic_shifts,
+    disjoint_blocks,
+    format_pattern,
+)
+from itemsrel.symmetry import symmetry_group
 
 
 def test_as_training_set_accepts_lists_and_arrays():
@@ -73,3 +82,26 @@ def test_format_pattern():
     assert format_pattern([1, 0, 1]) == "(1,0,1)"
     assert format_pattern(np.array([0, 1, 0]), sep="/") == "0/1/0"
     assert format_pattern([0.5, 1.0]) == "(0.5,1)"
+
+
+def test_cyclic_shifts_of_the_hexagon_pair_pattern():
+    X = cyclic_shifts([1, 1, 0, 0, 0, 0])
+    assert X.shape == (6, 6)
+    assert X[1].tolist() == [0, 1, 1, 0, 0, 0]
+    assert symmetry_group(X).order() == 12  # dihedral group of the hexagon
+
+
+def test_cyclic_shifts_drop_repeats_of_periodic_patterns():
+    assert cyclic_shifts([1, 0, 1, 0]).tolist() == [[1, 0, 1, 0], [0, 1, 0, 1]]
+    with pytest.raises(ValueError, match="all zeros"):
+        cyclic_shifts([0, 0, 0])
+
+
+def test_disjoint_blocks():
+    X = disjoint_blocks(4, 2)
+    assert X.shape == (4, 8)
+    assert X.sum(axis=1).tolist() == [2, 2, 2, 2]
+    assert (X.sum(axis=0) == 1).all()
+    assert symmetry_group(X).order() == 2**4 * 24
+    with pytest.raises(ValueError, match="n_blocks"):
+        disjoint_blocks(0, 2)

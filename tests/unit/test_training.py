@@ -172,7 +172,7 @@ def _train_gradient(W: np.ndarray, **kw) -> np.ndarray:
     return W - res.W[0]
 
 
-@pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid"])
+@pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid", "relu"])
 @pytest.mark.parametrize(
     "regularization",
     [
@@ -191,6 +191,8 @@ def test_gradient_matches_finite_differences(activation: str, regularization) ->
     kw = dict(
         activation=activation, regularization=regularization, targets=targets, level_target=0.3
     )
+    # ReLU has a kink at z = 0: keep every pre-activation of the items away from it
+    assert np.abs(W @ PAPER_X.T).min() > 1e-3
     G_train = _train_gradient(W, X=PAPER_X, **kw)
     G_fd = _fd_gradient(W, X=PAPER_X, **kw)
     assert np.max(np.abs(G_train)) > 1e-2

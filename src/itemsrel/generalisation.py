@@ -1,0 +1,109 @@
+"""How a trained auto-associator treats patterns it never saw, as a few numbers per network.
+
+For a training set ``X`` (shape ``(K, N)``) the patterns worth testing are fixed by the theory of
+chapter 1 (:mod:`itemsrel.symmetry`):
+
+* the unseen binary patterns in ``span(X)``, which every *linear* auto-associator on X reproduces
+  exactly (the relation it provably keeps);
+* the unseen *symmetry-consistent* patterns, those fixed by every element of Σ_X.
+
+:func:`generalisation_metrics` measures, for each of B networks ``y = φ(W x)`` (``W`` of shape
+``(B, N, N)`` or ``(N, N)``), with the loss of eq. 7 (mean squared error over the N units):
+
+``train_loss``
+    mean loss over the K training items;
+``span_loss`` / ``consistent_loss``
+    mean loss over the unseen span / symmetry-consistent patterns (NaN when the training set has
+    no such pattern: there is nothing to generalise to);
+``mean_abs_preactivation``
+    mean of ``|(W x)_i − c|`` over items and units, with ``c`` the activation's centre (its
+    ``shift``): how far from the origin of φ the network operates on its own items (small values:
+    the near-linear regime of tanh and sigmoid);
+``invariance_distance``
+    Frobenius distance of W to the Σ_X-invariant matrices (0: W has the symmetry of eq. 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sympy.combinatorics import PermutationGroup
+
+from .activations import Activation, get_activation
+from .patterns import as_training_set
+from .symmetry import (
+    distance_to_invariant,
+    span_patterns,
+    symmetry_consistent_patterns,
+    symmetry_group,
+)
+from .training import pattern_loss
+
+__all__ = ["METRICS", "TestPatterns", "generalisation_metrics"]
+
+#: Names of the metrics returned by :func:`generalisation_metrics`, in display order.
+METRICS = (
+    "train_loss",
+    "span_loss",
+    "consistent_loss",
+    "mean_abs_preactivation",
+    "invariance_distance",
+)
+
+
+@dataclass(frozen=True)
+class TestPatterns:
+    """A training set with the pattern sets and the group the metrics need (computed once).
+
+    ``X`` (K, N) items; ``span`` (S, N) unseen binary patterns in span(X); ``consistent``
+    (C, N) unseen patterns fixed by Σ_X; ``group`` Σ_X.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    X: NDArray[np.int8]
+    span: NDArray[np.int8]
+    consistent: NDArray[np.int8]
+    group: PermutationGroup
+
+    @classmethod
+    def of(cls, X: ArrayLike) -> TestPatterns:
+        """Validate ``X`` and compute its unseen span and symmetry-consistent patterns and Σ_X."""
+        Xn = as_training_set(X)
+        return cls(Xn, span_patterns(Xn), symmetry_consistent_patterns(Xn), symmetry_group(Xn))
+
+
+def _mean_loss(W: NDArray, P: NDArray, phi: Activation) -> NDArray[np.float64]:
+    if len(P) == 0:
+        return np.full(W.shape[0], np.nan)
+    return pattern_loss(W, P, phi).mean(axis=-1)
+
+
+def generalisation_metrics(
+    W: ArrayLike, X: ArrayLike | TestPatterns, activation: str | Activation
+) -> dict[str, NDArray[np.float64]]:
+    """The metrics of the module docstring for each network: name → array of shape (B,).
+
+    ``W`` has shape (B, N, N) or (N, N) (then B = 1); it must be finite (a diverged network has
+    no metrics: ``ValueError``). ``X`` is a training set or a precomputed :class:`TestPatterns`.
+    """
+    tp = X if isinstance(X, TestPatterns) else TestPatterns.of(X)
+    phi = get_activation(activation)
+    W = np.asarray(W, dtype=float)
+    W = W[None] if W.ndim == 2 else W
+    N = tp.X.shape[1]
+    if W.ndim != 3 or W.shape[1:] != (N, N):
+        raise ValueError(f"W must have shape (B, {N}, {N}) or ({N}, {N}), got {W.shape}")
+    if not np.all(np.isfinite(W)):
+        raise ValueError("W has non-finite entries (diverged networks have no metrics)")
+    pre = np.einsum("bij,kj->bki", W, tp.X.astype(float)) - phi.shift
+    dist = distance_to_invariant(W, tp.group)
+    return {
+        "train_loss": pattern_loss(W, tp.X, phi).mean(axis=-1),
+        "span_loss": _mean_loss(W, tp.span, phi),
+        "consistent_loss": _mean_loss(W, tp.consistent, phi),
+        "mean_abs_preactivation": np.abs(pre).mean(axis=(1, 2)),
+        "invariance_distance": np.atleast_1d(np.asarray(dist, dtype=float)),
+    }
