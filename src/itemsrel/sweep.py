@@ -33,7 +33,7 @@ from .generalisation import METRICS, TestPatterns, generalisation_metrics
 from .patterns import as_training_set
 from .training import INITS, PENALTIES, initial_weights, train
 
-__all__ = ["KEYS", "SweepConfig", "penalty_benefit", "run_sweep", "summarise"]
+__all__ = ["KEYS", "SweepConfig", "decreasing_in_strength", "penalty_benefit", "run_sweep", "summarise"]
 
 #: Columns that identify a configuration (besides the seed).
 KEYS = ("training_set", "activation", "penalty", "strength", "init")
@@ -236,6 +236,36 @@ def penalty_benefit(
                     "train_loss": best_t,
                     "relative_change": rel,
                     "helps": bool(helps.any()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def decreasing_in_strength(
+    summary: pd.DataFrame, metric: str, *, rtol: float = 1e-9
+) -> pd.DataFrame:
+    """Whether the mean ``metric`` falls (weakly) with every step up in strength, starting from
+    no penalty (λ = 0). One row per (training set, activation, init, penalty) with ``none``,
+    ``at_max`` (value at the largest strength), ``ratio`` (at_max / none) and ``decreasing``.
+    A rise of at most ``rtol`` (relative) counts as flat.
+    """
+    m = f"{metric}_mean"
+    rows = []
+    for (tset, act, init), grp in summary.groupby(["training_set", "activation", "init"], sort=False):
+        base = float(grp.loc[grp["penalty"] == "none", m].iloc[0])
+        for pen, pg in grp[grp["penalty"] != "none"].groupby("penalty", sort=False):
+            values = np.concatenate([[base], pg.sort_values("strength")[m].to_numpy()])
+            steps = np.diff(values)
+            rows.append(
+                {
+                    "training_set": tset,
+                    "activation": act,
+                    "init": init,
+                    "penalty": pen,
+                    "none": base,
+                    "at_max": values[-1],
+                    "ratio": values[-1] / base if base else np.nan,
+                    "decreasing": bool(np.all(steps <= rtol * np.abs(values[:-1]))),
                 }
             )
     return pd.DataFrame(rows)

@@ -9,7 +9,13 @@ import pytest
 from itemsrel import sweep as sweep_mod
 from itemsrel.analytic import PAPER_X_PRIME
 from itemsrel.generalisation import generalisation_metrics
-from itemsrel.sweep import SweepConfig, penalty_benefit, run_sweep, summarise
+from itemsrel.sweep import (
+    SweepConfig,
+    decreasing_in_strength,
+    penalty_benefit,
+    run_sweep,
+    summarise,
+)
 from itemsrel.training import train
 
 SMALL = SweepConfig(
@@ -117,3 +123,11 @@ def test_bad_configs_raise():
         SweepConfig(inits=("gauss",))
     with pytest.raises(ValueError, match="training set"):
         run_sweep({}, SMALL)
+
+
+@pytest.mark.parametrize(("values", "expected"), [((0.5, 0.3), True), ((0.3, 0.5), False), ((0.8, 0.1), False)])
+def test_decreasing_in_strength(values, expected):
+    # none = 0.6, then the two strengths
+    out = decreasing_in_strength(_summary(0.6, values, (0.0, 0.0)), "span_loss")
+    assert bool(out["decreasing"].iloc[0]) is expected
+    assert out["ratio"].iloc[0] == pytest.approx(values[1] / 0.6)

@@ -1,0 +1,45 @@
+"""Verdict rules of itemsrel.report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from itemsrel.report import (
+    AGREES,
+    DIFFERS,
+    NOT_PRINTED,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    claim_verdict,
+    compare,
+    fmt,
+)
+
+
+@pytest.mark.parametrize(
+    ("holds", "verdict"),
+    [([True, True], SUPPORTED), ([True, False, False], PARTLY), ([False], NOT_SUPPORTED)],
+)
+def test_claim_verdict(holds, verdict):
+    assert claim_verdict(holds) == verdict
+    assert claim_verdict(np.array(holds)) == verdict
+
+
+def test_claim_verdict_needs_a_setting():
+    with pytest.raises(ValueError, match="at least one"):
+        claim_verdict([])
+
+
+def test_compare_verdicts_and_tolerance():
+    assert compare("x", 0.4251, 1 / 3, 1e-3).verdict == DIFFERS
+    assert compare("x", [2.43, 2.43], [2.4292, 2.4292], 5e-3).verdict == AGREES
+    assert compare("x", None, 1.0, 0).verdict == NOT_PRINTED
+    with pytest.raises(ValueError, match="not finite"):
+        compare("x", 1.0, np.nan, 0.1)
+
+
+def test_fmt_rounds_negative_zero():
+    assert fmt(-1e-9) == "0.0000"
+    assert fmt([[1, -0.00001], [0.5, 2]], 2) == "1.00 0.00; 0.50 2.00"
