@@ -102,7 +102,9 @@ def cached(name: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
     ``name`` becomes part of the file name: letters, digits, ``-`` and ``_`` only.
     """
     if not name or not all(c.isalnum() or c in "-_" for c in name):
-        raise ValueError(f"cache name must be non-empty and use only letters, digits, - and _: {name!r}")
+        raise ValueError(
+            f"cache name must be non-empty and use only letters, digits, - and _: {name!r}"
+        )
     if not _enabled():
         return compute()
     path = cache_dir() / f"{name}-{cache_key(name, params)[:20]}.pkl"

@@ -45,7 +45,9 @@ def _setting(X: ArrayLike, activation: str | Activation, penalty: str):
             f"{', '.join(GAIN_PENALTIES)}"
         )
     if abs(float(phi(0.0))) > 1e-12:
-        raise ValueError(f"{phi.label} has φ(0) = {float(phi(0.0)):g} ≠ 0: W = w·P is not a solution path")
+        raise ValueError(
+            f"{phi.label} has φ(0) = {float(phi(0.0)):g} ≠ 0: W = w·P is not a solution path"
+        )
     K, N = Xn.shape
     G = Xn.T.astype(float) @ Xn
     P = projector(Xn)

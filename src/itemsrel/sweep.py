@@ -33,7 +33,14 @@ from .generalisation import METRICS, TestPatterns, generalisation_metrics
 from .patterns import as_training_set
 from .training import INITS, PENALTIES, initial_weights, train
 
-__all__ = ["KEYS", "SweepConfig", "decreasing_in_strength", "penalty_benefit", "run_sweep", "summarise"]
+__all__ = [
+    "KEYS",
+    "SweepConfig",
+    "decreasing_in_strength",
+    "penalty_benefit",
+    "run_sweep",
+    "summarise",
+]
 
 #: Columns that identify a configuration (besides the seed).
 KEYS = ("training_set", "activation", "penalty", "strength", "init")
@@ -86,11 +93,7 @@ def _train_batch(X: np.ndarray, activation: str, cfg: SweepConfig) -> tuple[pd.D
     configs = cfg.configurations()
     seeds = list(range(cfg.n_seeds))
     W0 = np.concatenate(
-        [
-            initial_weights(init, N, seeds, cfg.sigma)
-            for _ in configs
-            for init in cfg.inits
-        ]
+        [initial_weights(init, N, seeds, cfg.sigma) for _ in configs for init in cfg.inits]
     )
     per = len(cfg.inits) * cfg.n_seeds  # networks per (penalty, strength)
     penalty = np.repeat([p for p, _ in configs], per)
@@ -251,7 +254,9 @@ def decreasing_in_strength(
     """
     m = f"{metric}_mean"
     rows = []
-    for (tset, act, init), grp in summary.groupby(["training_set", "activation", "init"], sort=False):
+    for (tset, act, init), grp in summary.groupby(
+        ["training_set", "activation", "init"], sort=False
+    ):
         base = float(grp.loc[grp["penalty"] == "none", m].iloc[0])
         for pen, pg in grp[grp["penalty"] != "none"].groupby("penalty", sort=False):
             values = np.concatenate([[base], pg.sort_values("strength")[m].to_numpy()])

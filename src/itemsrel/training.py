@@ -2,7 +2,9 @@
 
 Many networks train as ONE tensor program: the weights have shape ``(B, N, N)`` (a leading batch
 dimension, one slice per network), every step is a handful of batched tensor operations, and the
-gradient of the loss is written in closed form instead of being taped by autograd:
+gradient of the loss is written in closed form instead of being taped by autograd. All networks
+share one training set ``X`` of shape ``(K, N)``, or each has its own: ``X`` of shape
+``(B, K, N)`` (same K and N for all, e.g. many generated puzzles at once).
 
     z_k = W x_k,   y_k = φ(z_k),   L = 1/(K N) Σ_k |y_k − t_k|²          (the paper's eq. 7,
                                                                            averaged over items)
@@ -121,6 +123,16 @@ def initial_weights(
     return out
 
 
+def _training_sets(X: ArrayLike) -> NDArray[np.int8]:
+    """``X`` validated as one set (K, N) or one set per network (B, K, N), as int8."""
+    arr = np.asarray(X)
+    if arr.ndim == 3:
+        if arr.shape[0] == 0:
+            raise ValueError("a batch of training sets must not be empty")
+        return np.stack([as_training_set(x, max_n=None) for x in arr])
+    return as_training_set(X, max_n=None)
+
+
 def _seeds(seeds: int | Sequence[int]) -> NDArray[np.int64]:
     arr = np.atleast_1d(np.asarray(seeds))
     if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
@@ -164,13 +176,14 @@ def objective(
     """The training objective (data loss + penalties) of each network, numpy, shape (B,).
 
     Reference implementation of what :func:`train` minimises (used to check its gradients).
+    ``X`` is one training set (K, N) or one per network (B, K, N), as in :func:`train`.
     """
     phi = get_activation(activation)
     W = np.asarray(W, dtype=float)
     W = W[None] if W.ndim == 2 else W
     X = np.asarray(X, dtype=float)
     T = X if targets is None else np.asarray(targets, dtype=float)
-    Y = phi(np.einsum("bij,kj->bki", W, X))
+    Y = phi(np.einsum("bij,bkj->bki" if X.ndim == 3 else "bij,kj->bki", W, X))
     total = ((Y - T) ** 2).mean(axis=(1, 2))
     lam = _strengths(regularization, W.shape[0])
     if "l1" in lam:
@@ -221,17 +234,21 @@ def train(
 ) -> TrainResult:
     """Train ``len(seeds)`` networks ``y = φ(W x)`` on the training set X, all at once.
 
-    X: (K, N) binary items. ``targets`` (K, N) defaults to X (auto-association). ``init`` names the
+    X: (K, N) binary items shared by all networks, or (B, K, N), one training set per network.
+    ``targets`` (same shape as X) defaults to X (auto-association). ``init`` names the
     initial weights (or pass ``W0``, shape (N, N) or (B, N, N)). ``lr`` and ``steps`` are the
     optimiser's learning rate and number of full-batch steps. ``regularization`` maps penalty names
     (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
     network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
     """
-    Xn = as_training_set(X, max_n=None)
-    K, N = Xn.shape
+    Xn = _training_sets(X)
+    K, N = Xn.shape[-2:]
     phi = get_activation(activation)
     seed_arr = _seeds(seeds)
     B = len(seed_arr)
+    per_network = Xn.ndim == 3
+    if per_network and Xn.shape[0] != B:
+        raise ValueError(f"X holds {Xn.shape[0]} training sets but there are {B} networks (seeds)")
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
     if not (np.isfinite(lr) and lr > 0):
@@ -245,8 +262,8 @@ def train(
     dev = torch.device(device) if device is not None else default_device()
 
     T = Xn.astype(float) if targets is None else np.asarray(targets, dtype=float)
-    if T.shape != (K, N) or not np.all(np.isfinite(T)):
-        raise ValueError(f"targets must be a finite array of shape {(K, N)}, got shape {T.shape}")
+    if T.shape != Xn.shape or not np.all(np.isfinite(T)):
+        raise ValueError(f"targets must be a finite array of shape {Xn.shape}, got shape {T.shape}")
     if W0 is None:
         W_init = initial_weights(init, N, seed_arr, sigma)
     else:
@@ -255,8 +272,8 @@ def train(
             raise ValueError("W0 must be finite")
         init = "given"
 
-    tX = torch.as_tensor(Xn, dtype=dtype, device=dev)  # (K, N)
-    tT = torch.as_tensor(T, dtype=dtype, device=dev)  # (K, N)
+    tX = torch.as_tensor(Xn, dtype=dtype, device=dev)  # (K, N) or (B, K, N)
+    tT = torch.as_tensor(T, dtype=dtype, device=dev)  # like tX
     W = torch.nn.Parameter(torch.as_tensor(W_init, dtype=dtype, device=dev))
     if optimizer == "sgd":
         opt: torch.optim.Optimizer = torch.optim.SGD([W], lr=lr, momentum=momentum, foreach=False)
@@ -274,11 +291,15 @@ def train(
     hist: list[torch.Tensor] = []
     # Transposed layout: column k of Z_b is z_k = W_b x_k. Stacking the B weight matrices as one
     # (B·N, N) matrix turns the forward pass and the gradient into one matrix product each.
-    XT = tX.T.contiguous()  # (N, K)
-    TT = tT.T.contiguous()  # (N, K)
+    # With per-network sets the same two products are batched matrix products.
+    XT = tX.transpose(-1, -2).contiguous()  # (N, K) or (B, N, K)
+    TT = tT.transpose(-1, -2).contiguous()  # like XT
 
     def gradient(Wd: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, K)
+        if per_network:
+            Z = torch.bmm(Wd, XT)
+        else:
+            Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, K)
         Y, dY = phi.torch_value_and_grad(Z)
         E = Y - TT
         signal = E
@@ -287,7 +308,10 @@ def train(
         if lam_level is not None:
             signal = signal + lam_level * (Y - level_target)
         signal = signal * dY
-        G = torch.mm(signal.view(B * N, K), tX).view(B, N, N).mul_(scale)
+        if per_network:
+            G = torch.bmm(signal, tX).mul_(scale)
+        else:
+            G = torch.mm(signal.view(B * N, K), tX).view(B, N, N).mul_(scale)
         if l1 is not None:
             G = G + l1 * torch.sign(Wd)
         if l2 is not None:

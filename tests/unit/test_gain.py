@@ -46,8 +46,17 @@ def test_strong_l1_switches_every_weight_off():
 @pytest.mark.parametrize("penalty", ["l1", "l2", "rate"])
 @pytest.mark.parametrize("strength", [0.05, 0.4])
 def test_trained_zero_init_tanh_networks_sit_at_the_predicted_gain(X, penalty, strength):
-    res = train(X, "tanh", "zeros", "sgd", lr=1.0, steps=10_000, seeds=[0],
-                regularization={penalty: strength}, device="cpu")
+    res = train(
+        X,
+        "tanh",
+        "zeros",
+        "sgd",
+        lr=1.0,
+        steps=10_000,
+        seeds=[0],
+        regularization={penalty: strength},
+        device="cpu",
+    )
     assert res.grad_max[0] < 1e-9  # trained to convergence
     w = gain(X, "tanh", penalty, strength)
     np.testing.assert_allclose(res.W[0], w * projector(X), atol=1e-8)

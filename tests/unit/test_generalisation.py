@@ -34,7 +34,9 @@ def test_tanh_on_the_span_costs_twice_the_training_loss(w):
     m = generalisation_metrics(w * projector(PAPER_X_PRIME), PAPER_X_PRIME, "tanh")
     train = (1 - np.tanh(w)) ** 2 / 3
     assert m["train_loss"][0] == pytest.approx(train)
-    assert m["span_loss"][0] == pytest.approx((0 + 2 * train * 3 / 3) / 2)  # (000: 0, 011: 2·train)/2
+    assert m["span_loss"][0] == pytest.approx(
+        (0 + 2 * train * 3 / 3) / 2
+    )  # (000: 0, 011: 2·train)/2
     assert m["mean_abs_preactivation"][0] == pytest.approx(w / 3)
 
 

@@ -46,10 +46,23 @@ def test_rows_and_labels():
 
 def test_each_row_equals_the_network_trained_alone():
     df = run_sweep({"X'": PAPER_X_PRIME}, SMALL, progress=False, use_cache=False)
-    for pen, lam, init, seed in [("none", 0.0, "normal", 1), ("l2", 0.3, "uniform", 2), ("rate", 0.01, "normal", 0)]:
+    for pen, lam, init, seed in [
+        ("none", 0.0, "normal", 1),
+        ("l2", 0.3, "uniform", 2),
+        ("rate", 0.01, "normal", 0),
+    ]:
         reg = None if pen == "none" else {pen: lam}
-        alone = train(PAPER_X_PRIME, "tanh", init, "sgd", lr=SMALL.lr, steps=SMALL.steps, seeds=[seed],
-                      regularization=reg, device="cpu")
+        alone = train(
+            PAPER_X_PRIME,
+            "tanh",
+            init,
+            "sgd",
+            lr=SMALL.lr,
+            steps=SMALL.steps,
+            seeds=[seed],
+            regularization=reg,
+            device="cpu",
+        )
         expected = generalisation_metrics(alone.W, PAPER_X_PRIME, "tanh")
         row = df[(df.penalty == pen) & (df.strength == lam) & (df.init == init) & (df.seed == seed)]
         assert len(row) == 1
@@ -65,16 +78,25 @@ def test_the_cache_returns_the_stored_sweep(tmp_cache, monkeypatch):
     assert not calls
     pd.testing.assert_frame_equal(first, again)
     with pytest.raises(TypeError):  # a changed parameter recomputes (and hits the patched trainer)
-        run_sweep({"X'": PAPER_X_PRIME}, SweepConfig(**{**SMALL.__dict__, "steps": 301}), progress=False)
+        run_sweep(
+            {"X'": PAPER_X_PRIME}, SweepConfig(**{**SMALL.__dict__, "steps": 301}), progress=False
+        )
     assert calls
 
 
 def test_summarise_means_and_stds():
-    df = pd.DataFrame({
-        "training_set": "A", "activation": "tanh", "penalty": ["none"] * 3 + ["l2"] * 3,
-        "strength": [0.0] * 3 + [0.1] * 3, "init": "normal", "seed": [0, 1, 2] * 2,
-        "diverged": [False] * 5 + [True], "span_loss": [1.0, 2.0, 3.0, 4.0, 6.0, 99.0],
-    })
+    df = pd.DataFrame(
+        {
+            "training_set": "A",
+            "activation": "tanh",
+            "penalty": ["none"] * 3 + ["l2"] * 3,
+            "strength": [0.0] * 3 + [0.1] * 3,
+            "init": "normal",
+            "seed": [0, 1, 2] * 2,
+            "diverged": [False] * 5 + [True],
+            "span_loss": [1.0, 2.0, 3.0, 4.0, 6.0, 99.0],
+        }
+    )
     s = summarise(df, metrics=("span_loss",))
     assert s["span_loss_mean"].tolist() == [2.0, 5.0]
     assert s["span_loss_std"].tolist() == pytest.approx([1.0, np.sqrt(2.0)])
@@ -82,19 +104,41 @@ def test_summarise_means_and_stds():
 
 
 def _summary(none, at, train_at, std=0.001, n=20):
-    rows = [{"training_set": "A", "activation": "tanh", "init": "normal", "penalty": "none", "strength": 0.0,
-             "span_loss_mean": none, "span_loss_std": std, "train_loss_mean": 0.0, "n": n}]
+    rows = [
+        {
+            "training_set": "A",
+            "activation": "tanh",
+            "init": "normal",
+            "penalty": "none",
+            "strength": 0.0,
+            "span_loss_mean": none,
+            "span_loss_std": std,
+            "train_loss_mean": 0.0,
+            "n": n,
+        }
+    ]
     for lam, (v, t) in zip((0.1, 1.0), zip(at, train_at, strict=True), strict=True):
-        rows.append({"training_set": "A", "activation": "tanh", "init": "normal", "penalty": "l2", "strength": lam,
-                     "span_loss_mean": v, "span_loss_std": std, "train_loss_mean": t, "n": n})
+        rows.append(
+            {
+                "training_set": "A",
+                "activation": "tanh",
+                "init": "normal",
+                "penalty": "l2",
+                "strength": lam,
+                "span_loss_mean": v,
+                "span_loss_std": std,
+                "train_loss_mean": t,
+                "n": n,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 @pytest.mark.parametrize(
     ("none", "at", "train_at", "helps", "best"),
     [
-        (0.30, (0.20, 0.10), (0.005, 0.05), True, 0.1),    # 1.0 is better but forgets the items
-        (0.30, (0.27, 0.10), (0.005, 0.05), False, 0.1),   # only 10 % better where usable
+        (0.30, (0.20, 0.10), (0.005, 0.05), True, 0.1),  # 1.0 is better but forgets the items
+        (0.30, (0.27, 0.10), (0.005, 0.05), False, 0.1),  # only 10 % better where usable
         (0.0008, (0.0005, 0.0), (0.0, 0.0), False, 1.0),  # 100 %, but below the absolute floor
         (0.30, (0.20, 0.25), (0.02, 0.02), False, np.nan),  # never learns its items
     ],
@@ -125,7 +169,9 @@ def test_bad_configs_raise():
         run_sweep({}, SMALL)
 
 
-@pytest.mark.parametrize(("values", "expected"), [((0.5, 0.3), True), ((0.3, 0.5), False), ((0.8, 0.1), False)])
+@pytest.mark.parametrize(
+    ("values", "expected"), [((0.5, 0.3), True), ((0.3, 0.5), False), ((0.8, 0.1), False)]
+)
 def test_decreasing_in_strength(values, expected):
     # none = 0.6, then the two strengths
     out = decreasing_in_strength(_summary(0.6, values, (0.0, 0.0)), "span_loss")

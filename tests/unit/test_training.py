@@ -291,3 +291,33 @@ def test_gpu_agrees_with_cpu() -> None:  # pragma: no cover - needs a GPU
         cpu = train(PAPER_X, device="cpu", **kw)
         gpu = train(PAPER_X, device="cuda", **kw)
     np.testing.assert_allclose(gpu.W, cpu.W, atol=1e-10)
+
+
+@pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid"])
+def test_per_network_training_sets_equal_separate_runs(activation: str) -> None:
+    sets = np.array([PAPER_X, PAPER_X_PRIME, [[1, 1, 0], [0, 0, 1]]])
+    kw = dict(activation=activation, init="normal", optimizer="adam", lr=0.05, steps=300,
+              regularization={"l2": [0.0, 0.1, 0.01]}, device="cpu")
+    together = train(sets, seeds=[3, 4, 5], **kw)
+    for b, X in enumerate(sets):
+        alone = train(X, seeds=[3 + b], **{**kw, "regularization": {"l2": kw["regularization"]["l2"][b]}})
+        np.testing.assert_allclose(together.W[b], alone.W[0], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(together.final_loss[b], alone.final_loss[0], rtol=1e-10, atol=1e-16)
+
+
+def test_per_network_gradient_matches_finite_differences() -> None:
+    sets = np.array([PAPER_X, PAPER_X_PRIME])
+    rng = np.random.default_rng(3)
+    W = rng.normal(size=(2, 3, 3))
+    res = train(sets, "tanh", W0=W, optimizer="sgd", lr=1.0, steps=1, seeds=[0, 1], device="cpu")
+    G_train = W - res.W
+    for b in range(2):
+        G_fd = _fd_gradient(W[b], X=sets[b], activation="tanh")
+        np.testing.assert_allclose(G_train[b], G_fd, atol=1e-8, rtol=1e-6)
+
+
+def test_per_network_sets_must_match_the_networks() -> None:
+    with pytest.raises(ValueError, match="2 training sets but there are 3 networks"):
+        train(np.array([PAPER_X, PAPER_X_PRIME]), seeds=[0, 1, 2], steps=1)
+    with pytest.raises(ValueError, match="duplicate"):
+        train(np.array([PAPER_X, [[1, 0, 1], [1, 0, 1]]]), seeds=[0, 1], steps=1)

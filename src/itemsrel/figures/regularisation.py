@@ -215,8 +215,10 @@ def tradeoff_figure(
             )
         fig.update_xaxes(type="log", title_text="training loss", row=1, col=c)
     fig.update_yaxes(
-        type="log", title_text=f"{METRIC_LABELS.get(metric, metric)} (< {floor:g} at {floor:g})",
-        row=1, col=1,
+        type="log",
+        title_text=f"{METRIC_LABELS.get(metric, metric)} (< {floor:g} at {floor:g})",
+        row=1,
+        col=1,
     )
     return style(fig, title=title, height=height)
 
@@ -238,7 +240,11 @@ def gain_figure(
         color, dash, label = PENALTY_STYLE.get(pen, (COLORS["grey"], "solid", pen))
         fig.add_trace(
             go.Scatter(
-                x=strengths, y=w, mode="lines", name=f"{label} (theory)", legendgroup=pen,
+                x=strengths,
+                y=w,
+                mode="lines",
+                name=f"{label} (theory)",
+                legendgroup=pen,
                 line={"color": color, "dash": dash, "width": 2.5},
                 hovertemplate="λ = %{x:.3g}: w = %{y:.4f}<extra>" + pen + "</extra>",
             )
@@ -247,7 +253,11 @@ def gain_figure(
             lam, wt = trained[pen]
             fig.add_trace(
                 go.Scatter(
-                    x=lam, y=wt, mode="markers", name=f"{pen}: trained network", legendgroup=pen,
+                    x=lam,
+                    y=wt,
+                    mode="markers",
+                    name=f"{pen}: trained network",
+                    legendgroup=pen,
                     marker={"color": color, "size": 9, "line": {"width": 1, "color": "black"}},
                     hovertemplate="λ = %{x:.3g}: trained w = %{y:.4f}<extra>" + pen + "</extra>",
                 )
@@ -255,14 +265,26 @@ def gain_figure(
         if critical and pen in critical:
             fig.add_trace(
                 go.Scatter(
-                    x=[critical[pen]], y=[1.0], mode="markers", legendgroup=pen, showlegend=False,
-                    marker={"symbol": "circle-open", "size": 14, "color": color, "line": {"width": 3}},
+                    x=[critical[pen]],
+                    y=[1.0],
+                    mode="markers",
+                    legendgroup=pen,
+                    showlegend=False,
+                    marker={
+                        "symbol": "circle-open",
+                        "size": 14,
+                        "color": color,
+                        "line": {"width": 3},
+                    },
                     hovertemplate=f"λ* = {critical[pen]:.4f}<extra>{pen}</extra>",
                 )
             )
-    fig.add_hline(y=1.0, line={"color": COLORS["grey"], "dash": "dash"},
-                  annotation_text="w = 1: below, tanh keeps no item as a fixed point",
-                  annotation_position="bottom left")
+    fig.add_hline(
+        y=1.0,
+        line={"color": COLORS["grey"], "dash": "dash"},
+        annotation_text="w = 1: below, tanh keeps no item as a fixed point",
+        annotation_position="bottom left",
+    )
     fig.update_xaxes(type="log", title_text="strength λ")
     fig.update_yaxes(title_text="gain w  (W = w·P)", rangemode="tozero")
     return style(fig, title=title, height=height)

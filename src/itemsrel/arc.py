@@ -1,0 +1,280 @@
+"""Relations as rules: ARC-style puzzles answered with the symmetry group of the examples.
+
+A puzzle has training items ``X`` (shape ``(K, N)``, binary; drawn as N-gons whose edge i is
+coloured by bit i) and a test item ``t`` (shape ``(N,)``). The *rules* the examples allow are the
+permutations in Σ_X, the symmetry group of X (:mod:`itemsrel.symmetry`); applied to the test
+item they give the answers :func:`predict` returns.
+
+:func:`generate_puzzles` makes puzzles with a *planted* rule: a permutation ``s`` of the N edges;
+the items are unions of orbits of random patterns under ⟨s⟩ (so ``s ∈ Σ_X``), resampled until
+Σ_X = ⟨s⟩ exactly (one unambiguous rule), and the test item is moved by ``s``. Its answers are
+``{sᵏ·t : k} \\ {t}``.
+
+:func:`network_answers` trains auto-associators on the puzzles (one batched program per
+activation and puzzle size, :func:`itemsrel.training.train` with one training set per network),
+iterates each from its test item to a fixed point and reads off a binary answer;
+:func:`classify_answers` says whether that answer applies a rule, repeats the test item, recalls
+a training item, or is something else. Conventions: 0-based unit indices in code, 1-based cycle
+notation for readers, ``(s·x)_i = x_{s(i)}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sympy.combinatorics import Permutation
+
+from .activations import Activation, get_activation
+from .dynamics import iterate
+from .patterns import as_pattern, as_training_set
+from .symmetry import act, act_on_matrix, cycle_notation, symmetry_group
+
+__all__ = [
+    "ANSWER_KINDS",
+    "NetworkAnswers",
+    "Puzzle",
+    "classify_answers",
+    "generate_puzzles",
+    "is_rule",
+    "network_answers",
+    "predict",
+]
+
+#: What a network's answer can be, in the order of the chapter's tables.
+ANSWER_KINDS = (
+    "applies a rule",
+    "returns the test item",
+    "recalls a training item",
+    "other",
+    "no fixed point",
+)
+
+
+def _sorted_unique(patterns: NDArray) -> NDArray[np.int8]:
+    if len(patterns) == 0:
+        return np.zeros((0, patterns.shape[-1]), dtype=np.int8)
+    return np.unique(np.asarray(patterns, dtype=np.int8), axis=0)
+
+
+def predict(X: ArrayLike, test: ArrayLike) -> NDArray[np.int8]:
+    """The answers the relations of X allow for ``test``: the distinct ``s·test`` for
+    ``s ∈ Σ_X``, ``test`` itself excluded, sorted lexicographically. Shape ``(M, N)``; M = 0 when
+    every rule fixes the test item."""
+    Xn = as_training_set(X)
+    t = as_pattern(test, Xn.shape[1])
+    group = symmetry_group(Xn)
+    images = np.array([act(g, t) for g in group.generate()], dtype=np.int8)
+    images = images[np.any(images != t, axis=1)]
+    return _sorted_unique(images)
+
+
+def is_rule(X: ArrayLike, s: Permutation | Sequence[int]) -> bool:
+    """Whether the permutation ``s`` is a rule of X, i.e. maps the set X onto itself."""
+    Xn = as_training_set(X)
+    image = {tuple(r) for r in act(s, Xn).tolist()}
+    return image == {tuple(r) for r in Xn.tolist()}
+
+
+@dataclass(frozen=True)
+class Puzzle:
+    """One puzzle: items ``X`` (K, N), ``test`` (N,), the planted rule ``rule`` (a sympy
+    ``Permutation`` of degree N) and ``answers`` (M, N): the images of ``test`` under the powers
+    of the rule, test excluded, sorted."""
+
+    X: NDArray[np.int8]
+    test: NDArray[np.int8]
+    rule: Permutation
+    answers: NDArray[np.int8] = field(repr=False)
+
+    @property
+    def N(self) -> int:
+        return int(self.X.shape[1])
+
+    @property
+    def rule_text(self) -> str:
+        """The planted rule in 1-based cycle notation, e.g. ``(2 3)``."""
+        return cycle_notation(self.rule, self.N)
+
+
+def _orbit(p: NDArray[np.int8], powers: list[NDArray[np.intp]]) -> list[tuple[int, ...]]:
+    return sorted({tuple(int(v) for v in p[g]) for g in powers})
+
+
+def _random_rule(N: int, rng: np.random.Generator) -> Permutation:
+    """A random non-identity permutation of N points: a reflection-like involution or a cycle."""
+    while True:
+        kind = rng.integers(3)
+        perm = np.arange(N)
+        if kind == 0:  # a product of disjoint transpositions
+            k = int(rng.integers(1, N // 2 + 1))
+            pts = rng.permutation(N)[: 2 * k]
+            for a, b in pts.reshape(k, 2):
+                perm[a], perm[b] = perm[b], perm[a]
+        elif kind == 1:  # one cycle of length >= 3 on a random subset
+            L = int(rng.integers(3, N + 1)) if N >= 3 else 2
+            pts = rng.permutation(N)[:L]
+            perm[pts] = np.roll(pts, 1)
+        else:  # a uniformly random permutation
+            perm = rng.permutation(N)
+        if np.any(perm != np.arange(N)):
+            return Permutation(perm.tolist())
+
+
+def generate_puzzles(
+    n: int,
+    sizes: Sequence[int] = (3, 4, 5, 6, 7, 8),
+    *,
+    seed: int,
+    max_items: int = 6,
+    max_tries: int = 500,
+) -> list[Puzzle]:
+    """``n`` puzzles, cycling through the pattern lengths ``sizes`` (3 ≤ N ≤ 8).
+
+    Each has a planted rule s, items that are a union of ⟨s⟩-orbits (2 ≤ K ≤ ``max_items``, not
+    all fixed by s), Σ_X = ⟨s⟩ exactly, and a test item not in X that s moves. Deterministic in
+    ``seed``. Raises ``ValueError`` if a size admits no such puzzle within ``max_tries`` draws.
+    """
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    if not sizes or any(not 3 <= int(N) <= 8 for N in sizes):
+        raise ValueError(f"sizes must lie in 3..8, got {list(sizes)}")
+    rng = np.random.default_rng(seed)
+    puzzles: list[Puzzle] = []
+    for k in range(n):
+        N = int(sizes[k % len(sizes)])
+        for _ in range(max_tries):
+            puzzle = _try_puzzle(N, rng, max_items)
+            if puzzle is not None:
+                puzzles.append(puzzle)
+                break
+        else:
+            raise ValueError(f"no puzzle of size N = {N} found in {max_tries} draws")
+    return puzzles
+
+
+def _try_puzzle(N: int, rng: np.random.Generator, max_items: int) -> Puzzle | None:
+    rule = _random_rule(N, rng)
+    g = np.asarray(rule.array_form, dtype=np.intp)
+    powers = [np.arange(N)]
+    while True:
+        nxt = powers[-1][g]
+        if np.array_equal(nxt, powers[0]):
+            break
+        powers.append(nxt)
+    items: set[tuple[int, ...]] = set()
+    target = int(rng.integers(2, max_items + 1))
+    for _ in range(4 * max_items):
+        if len(items) >= target:
+            break
+        p = rng.integers(0, 2, N).astype(np.int8)
+        orbit = _orbit(p, powers)
+        if len(items) + len(orbit) <= max_items:
+            items.update(orbit)
+    if len(items) < 2:
+        return None
+    X = np.array(sorted(items), dtype=np.int8)
+    if all(np.array_equal(x[g], x) for x in X):  # the rule must move some item
+        return None
+    if int(symmetry_group(X).order()) != len(powers):  # Σ_X must be exactly ⟨s⟩
+        return None
+    for _ in range(20):
+        t = rng.integers(0, 2, N).astype(np.int8)
+        if tuple(t) in items or np.array_equal(t[g], t):
+            continue
+        answers = _sorted_unique(np.array([t[q] for q in powers[1:]]))
+        answers = answers[np.any(answers != t, axis=1)]
+        return Puzzle(X, t, rule, answers)
+    return None
+
+
+@dataclass(frozen=True)
+class NetworkAnswers:
+    """What trained networks answer, one entry per puzzle: ``answers`` (binary patterns; all −1
+    where no fixed point was reached), ``kinds`` (one of :data:`ANSWER_KINDS`),
+    ``rule_asymmetry`` (``‖s·W − W‖_F / ‖W‖_F`` for the planted rule s: 0 when the rule is
+    written into the weights exactly) and the ``activation`` used."""
+
+    answers: list[NDArray[np.int8]]
+    kinds: NDArray[np.str_]
+    rule_asymmetry: NDArray[np.float64]
+    activation: Activation
+
+
+def classify_answers(
+    puzzles: Sequence[Puzzle], answers: Sequence[ArrayLike | None]
+) -> NDArray[np.str_]:
+    """The kind (:data:`ANSWER_KINDS`) of each answer; ``None`` means no fixed point reached."""
+    if len(puzzles) != len(answers):
+        raise ValueError(f"{len(puzzles)} puzzles but {len(answers)} answers")
+    kinds = []
+    for pz, a in zip(puzzles, answers, strict=True):
+        if a is None:
+            kinds.append(ANSWER_KINDS[4])
+            continue
+        a = np.asarray(a, dtype=np.int8)
+        if any(np.array_equal(a, r) for r in pz.answers):
+            kinds.append(ANSWER_KINDS[0])
+        elif np.array_equal(a, pz.test):
+            kinds.append(ANSWER_KINDS[1])
+        elif any(np.array_equal(a, x) for x in pz.X):
+            kinds.append(ANSWER_KINDS[2])
+        else:
+            kinds.append(ANSWER_KINDS[3])
+    return np.array(kinds)
+
+
+def network_answers(
+    puzzles: Sequence[Puzzle],
+    activation: str | Activation,
+    *,
+    init: str = "zeros",
+    seed: int = 0,
+    optimizer: str = "sgd",
+    lr: float = 0.5,
+    steps: int = 1500,
+    iterations: int = 200,
+    tol: float = 1e-3,
+) -> NetworkAnswers:
+    """Train one auto-associator per puzzle on its items, iterate ``x ← φ(W x)`` from the test
+    item, and binarise the end state at ½ if it has settled (no unit moves by more than ``tol``
+    in the last of ``iterations`` steps; binarising makes the slow drift of a not fully
+    converged linear network harmless). Puzzles of equal (K, N) train together as one batch; network p draws
+    its initial weights from seed ``seed + p``."""
+    from .training import train
+
+    phi = get_activation(activation)
+    n = len(puzzles)
+    answers: list[NDArray[np.int8] | None] = [None] * n
+    asymmetry = np.full(n, np.nan)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for p, pz in enumerate(puzzles):
+        groups.setdefault(pz.X.shape, []).append(p)
+    for idx in groups.values():
+        res = train(
+            np.stack([puzzles[p].X for p in idx]),
+            phi,
+            init,
+            optimizer,
+            lr=lr,
+            steps=steps,
+            seeds=[seed + p for p in idx],
+        )
+        for W, p in zip(res.W, idx, strict=True):
+            pz = puzzles[p]
+            if not np.all(np.isfinite(W)):
+                continue
+            traj = iterate(W, pz.test.astype(float), phi, iterations)
+            end, before = traj[-1, 0], traj[-2, 0]
+            if np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol:
+                answers[p] = (end > 0.5).astype(np.int8)
+            norm = np.linalg.norm(W)
+            asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0
+    kinds = classify_answers(puzzles, answers)
+    filled = [
+        a if a is not None else np.full(puzzles[k].N, -1, dtype=np.int8)
+        for k, a in enumerate(answers)
+    ]
+    return NetworkAnswers(filled, kinds, asymmetry, phi)

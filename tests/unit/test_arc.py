@@ -1,0 +1,118 @@
+"""ARC-style puzzles: the paper's triangle example, generated puzzles, and network answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from itemsrel.analytic import PAPER_X_PRIME
+from itemsrel.arc import (
+    ANSWER_KINDS,
+    classify_answers,
+    generate_puzzles,
+    is_rule,
+    network_answers,
+    predict,
+)
+from itemsrel.symmetry import act, symmetry_group
+
+
+def test_the_papers_example_gives_101():
+    # X' as two triangles, test triangle (1,1,0): the rule (2 3) gives (1,0,1)
+    assert predict(PAPER_X_PRIME, [1, 1, 0]).tolist() == [[1, 0, 1]]
+
+
+def test_the_rotation_is_rejected_and_the_swap_accepted():
+    assert is_rule(PAPER_X_PRIME, [0, 2, 1])  # (2 3)
+    assert not is_rule(PAPER_X_PRIME, [1, 2, 0])  # (1 2 3): 010 -> 100, not an item
+    assert not is_rule(PAPER_X_PRIME, [2, 0, 1])  # (1 3 2)
+
+
+def test_a_test_item_fixed_by_every_rule_has_no_answer():
+    assert predict(PAPER_X_PRIME, [1, 1, 1]).shape == (0, 3)
+
+
+def test_predict_lists_the_whole_orbit_sorted():
+    # the 4 one-hot patterns of length 4 have all of S_4: any weight-2 pattern goes to the other 5
+    X = np.eye(4, dtype=int)
+    out = predict(X, [1, 1, 0, 0])
+    assert out.shape == (5, 4)
+    assert out.tolist() == sorted(out.tolist())
+    assert (out.sum(axis=1) == 2).all()
+
+
+@pytest.fixture(scope="module")
+def puzzles():
+    return generate_puzzles(36, seed=11)
+
+
+def test_generated_puzzles_have_the_planted_rule_as_their_whole_group(puzzles):
+    assert {p.N for p in puzzles} == {3, 4, 5, 6, 7, 8}
+    for p in puzzles:
+        G = symmetry_group(p.X)
+        assert G.contains(p.rule)
+        assert G.order() == p.rule.order()  # Σ_X = ⟨s⟩ exactly
+        assert is_rule(p.X, p.rule)
+        assert 2 <= len(p.X)
+        assert tuple(p.test) not in {tuple(x) for x in p.X}
+        assert not np.array_equal(act(p.rule, p.test), p.test)
+        assert predict(p.X, p.test).tolist() == p.answers.tolist()
+
+
+def test_generation_is_deterministic():
+    a, b = generate_puzzles(6, seed=3), generate_puzzles(6, seed=3)
+    assert all(
+        np.array_equal(p.X, q.X) and np.array_equal(p.test, q.test)
+        for p, q in zip(a, b, strict=True)
+    )
+    c = generate_puzzles(6, seed=4)
+    assert not all(np.array_equal(p.X, q.X) for p, q in zip(a, c, strict=True))
+
+
+def test_classify_answers(puzzles):
+    p = puzzles[0]
+    kinds = classify_answers([p] * 5, [p.answers[0], p.test, p.X[0], None, 1 - p.test])
+    assert kinds[:4].tolist() == [
+        ANSWER_KINDS[0],
+        ANSWER_KINDS[1],
+        ANSWER_KINDS[2],
+        ANSWER_KINDS[4],
+    ]
+    assert kinds[4] in (ANSWER_KINDS[2], ANSWER_KINDS[3])  # the complement may happen to be an item
+
+
+@pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid"])
+def test_invariant_networks_never_apply_the_rule(puzzles, activation):
+    # From zero weights training stays Σ_X-invariant, so the limit map is equivariant and idempotent:
+    # it cannot send t to s·t ≠ t (it would also have to send s·t to s²·t).
+    out = network_answers(puzzles, activation, init="zeros", steps=400)
+    np.testing.assert_allclose(out.rule_asymmetry, 0.0, atol=1e-12)
+    assert ANSWER_KINDS[0] not in set(out.kinds)
+
+
+def test_network_answers_on_the_papers_example():
+    from sympy.combinatorics import Permutation
+
+    from itemsrel.arc import Puzzle
+
+    p = Puzzle(
+        PAPER_X_PRIME.astype(np.int8),
+        np.array([1, 1, 0], np.int8),
+        Permutation([0, 2, 1]),
+        np.array([[1, 0, 1]], np.int8),
+    )
+    for act_name in ("linear", "tanh", "sigmoid"):
+        out = network_answers([p], act_name, steps=1500)
+        assert out.answers[0].tolist() == [0, 1, 0]  # every network recalls the item 010
+        assert out.kinds[0] == ANSWER_KINDS[2]
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="sizes"):
+        generate_puzzles(3, sizes=(2,), seed=0)
+    with pytest.raises(ValueError, match="n must be"):
+        generate_puzzles(0, seed=0)
+    with pytest.raises(ValueError, match="length"):
+        predict(PAPER_X_PRIME, [1, 0])
+    with pytest.raises(ValueError, match="puzzles"):
+        classify_answers([], [None])
