@@ -106,22 +106,22 @@ def _output_text(e: SymmetryExplorer) -> str:
 def test_explorer_slider_resizes_and_changes_output():
     e = SymmetryExplorer(X)
     assert e.N.value == 3
-    assert len(e.grid.children) == 2
+    assert len(e.editor.grid.children) == 2
     e.N.value = 5
     assert e.items == [[1, 0, 1, 0, 0], [1, 1, 0, 0, 0]]
-    assert all(len(row.children) == 1 + 5 + 1 for row in e.grid.children)
+    assert all(len(row.children) == 1 + 5 + 1 for row in e.editor.grid.children)
     assert e.message() is None
 
 
 def test_explorer_flags_invalid_sets():
     e = SymmetryExplorer(X)
-    e.grid.children[0].children[2].value = True  # 101 -> 111
+    e.editor.grid.children[0].children[2].value = True  # 101 -> 111
     assert e.items[0] == [1, 1, 1]
-    e.grid.children[1].children[3].value = True  # 110 -> 111: duplicate
+    e.editor.grid.children[1].children[3].value = True  # 110 -> 111: duplicate
     assert "equal" in e.message()
-    e._remove(1)
-    e._remove(0)
+    e.editor._remove(1)
+    e.editor._remove(0)
     assert "empty" in e.message()
-    e._on_add()
+    e.editor._on_add()
     assert e.message() is None
     assert symmetry_explorer().children[0].description.startswith("N")

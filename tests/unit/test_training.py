@@ -296,13 +296,24 @@ def test_gpu_agrees_with_cpu() -> None:  # pragma: no cover - needs a GPU
 @pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid"])
 def test_per_network_training_sets_equal_separate_runs(activation: str) -> None:
     sets = np.array([PAPER_X, PAPER_X_PRIME, [[1, 1, 0], [0, 0, 1]]])
-    kw = dict(activation=activation, init="normal", optimizer="adam", lr=0.05, steps=300,
-              regularization={"l2": [0.0, 0.1, 0.01]}, device="cpu")
+    kw = dict(
+        activation=activation,
+        init="normal",
+        optimizer="adam",
+        lr=0.05,
+        steps=300,
+        regularization={"l2": [0.0, 0.1, 0.01]},
+        device="cpu",
+    )
     together = train(sets, seeds=[3, 4, 5], **kw)
     for b, X in enumerate(sets):
-        alone = train(X, seeds=[3 + b], **{**kw, "regularization": {"l2": kw["regularization"]["l2"][b]}})
+        alone = train(
+            X, seeds=[3 + b], **{**kw, "regularization": {"l2": kw["regularization"]["l2"][b]}}
+        )
         np.testing.assert_allclose(together.W[b], alone.W[0], rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(together.final_loss[b], alone.final_loss[0], rtol=1e-10, atol=1e-16)
+        np.testing.assert_allclose(
+            together.final_loss[b], alone.final_loss[0], rtol=1e-10, atol=1e-16
+        )
 
 
 def test_per_network_gradient_matches_finite_differences() -> None:
@@ -321,3 +332,56 @@ def test_per_network_sets_must_match_the_networks() -> None:
         train(np.array([PAPER_X, PAPER_X_PRIME]), seeds=[0, 1, 2], steps=1)
     with pytest.raises(ValueError, match="duplicate"):
         train(np.array([PAPER_X, [[1, 0, 1], [1, 0, 1]]]), seeds=[0, 1], steps=1)
+
+
+def _autograd_reference(X, W0, activation, optimizer, steps, reg, **opt_kw):
+    """The same training with torch's optimiser classes and autograd's gradient of the objective."""
+    from itemsrel.activations import get_activation
+
+    phi = get_activation(activation)
+    W = torch.nn.Parameter(torch.as_tensor(W0, dtype=torch.float64).clone())
+    tX = torch.as_tensor(np.asarray(X), dtype=torch.float64)
+    opt = (torch.optim.SGD if optimizer == "sgd" else torch.optim.Adam)(
+        [W], foreach=False, **opt_kw
+    )
+    for _ in range(steps):
+        opt.zero_grad()
+        Y = phi.torch(torch.einsum("bij,kj->bki", W, tX))
+        loss = ((Y - tX) ** 2).mean(dim=(1, 2))
+        loss = (
+            loss
+            + reg.get("l2", 0.0) * (W**2).mean(dim=(1, 2))
+            + reg.get("rate", 0.0) * (Y**2).mean(dim=(1, 2))
+        )
+        loss.sum().backward()
+        opt.step()
+    return W.detach().numpy()
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "opt_kw"),
+    [
+        ("sgd", {"lr": 0.3, "momentum": 0.0}),
+        ("sgd", {"lr": 0.2, "momentum": 0.9}),
+        ("adam", {"lr": 0.02}),
+    ],
+)
+@pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid"])
+def test_updates_equal_torch_optimisers_with_autograd(optimizer, opt_kw, activation) -> None:
+    rng = np.random.default_rng(5)
+    W0 = rng.normal(0, 0.3, (3, 3, 3))
+    reg = {"l2": 0.05, "rate": 0.02}
+    ours = train(
+        PAPER_X,
+        activation,
+        optimizer=optimizer,
+        steps=60,
+        seeds=range(3),
+        W0=W0,
+        regularization=reg,
+        device="cpu",
+        **opt_kw,
+    )
+    ref = _autograd_reference(PAPER_X, W0, activation, optimizer, 60, reg, **opt_kw)
+    assert np.abs(ours.W - W0).max() > 1e-2  # training moved the weights
+    np.testing.assert_allclose(ours.W, ref, rtol=1e-10, atol=1e-12)

@@ -8,34 +8,32 @@ symmetry-consistent / span patterns. Invalid sets (duplicates, no items) show a 
 
 from __future__ import annotations
 
-from typing import Any
-
 import ipywidgets as w
 import numpy as np
 from IPython.display import display
 from numpy.typing import ArrayLike
 
 from ..figures.symmetry import invariant_pattern_figure, symmetry_summary, training_set_figure
+from .patterns import PatternEditor
 
 __all__ = ["SymmetryExplorer", "symmetry_explorer"]
 
 _N_MIN, _N_MAX = 2, 8
 _MAX_ITEMS = 12
-_BIT = w.Layout(width="34px", height="30px", padding="0")
 
 
 class SymmetryExplorer:
     """State and widgets of the symmetry explorer; ``.panel`` is the widget to display.
 
-    ``items`` is the current training set as a list of 0/1 lists (may be invalid while editing);
-    ``N`` is the slider; ``output`` the live Output; ``render()`` redraws it.
+    ``editor`` (:class:`~itemsrel.widgets.patterns.PatternEditor`) holds the training set as a list
+    of 0/1 lists (may be invalid while editing); ``N`` is the slider; ``output`` the live Output;
+    ``render()`` redraws it.
     """
 
     def __init__(self, X0: ArrayLike | None = None) -> None:
         X = np.array([[1, 0, 1], [1, 1, 0]]) if X0 is None else np.asarray(X0, dtype=int)
         if X.ndim != 2 or not _N_MIN <= X.shape[1] <= _N_MAX:
             raise ValueError(f"X0 must have shape (n_items, N) with {_N_MIN} <= N <= {_N_MAX}")
-        self.items: list[list[int]] = [[int(v) for v in row] for row in X]
         self.N = w.IntSlider(
             value=X.shape[1],
             min=_N_MIN,
@@ -44,85 +42,28 @@ class SymmetryExplorer:
             continuous_update=False,
             style={"description_width": "80px"},
         )
-        self.add = w.Button(description="add item", icon="plus", layout=w.Layout(width="110px"))
-        self.grid = w.VBox()
         self.output = w.Output(layout=w.Layout(min_height="300px"))
-        self.N.observe(self._on_n, names="value")
-        self.add.on_click(self._on_add)
-        self._build_grid()
+        self.editor = PatternEditor(
+            X.tolist(), label="item", max_rows=_MAX_ITEMS, on_change=self.render
+        )
+        self.N.observe(lambda change: self.editor.set_length(change["new"]), names="value")
         self.render()
         help_text = w.HTML(
             "<small>Click a square to flip a bit (dark = 1). Each row is one item.</small>"
         )
         self.panel = w.VBox(
-            [self.N, help_text, self.grid, self.add, self.output],
+            [self.N, help_text, self.editor.box, self.output],
             layout=w.Layout(border="1px solid #ddd", padding="6px"),
         )
 
-    # --- state changes ----------------------------------------------------------------------
-    def _on_n(self, change: dict[str, Any]) -> None:
-        n = int(change["new"])
-        self.items = [(row + [0] * n)[:n] for row in self.items]
-        self._build_grid()
-        self.render()
+    @property
+    def items(self) -> list[list[int]]:
+        """The current items (rows of 0/1)."""
+        return self.editor.patterns
 
-    def _on_add(self, _: Any = None) -> None:
-        if len(self.items) >= _MAX_ITEMS:
-            return
-        self.items.append([0] * int(self.N.value))
-        self._build_grid()
-        self.render()
-
-    def _remove(self, k: int) -> None:
-        del self.items[k]
-        self._build_grid()
-        self.render()
-
-    def _flip(self, k: int, i: int, value: bool) -> None:
-        self.items[k][i] = int(value)
-        self.render()
-
-    def _build_grid(self) -> None:
-        rows = []
-        for k, item in enumerate(self.items):
-            bits = []
-            for i, v in enumerate(item):
-                b = w.ToggleButton(
-                    value=bool(v),
-                    description=str(v),
-                    tooltip=f"item {k + 1}, unit {i + 1}",
-                    layout=_BIT,
-                    button_style="info" if v else "",
-                )
-
-                def flip(change: dict[str, Any], k: int = k, i: int = i, b=b) -> None:
-                    b.description = "1" if change["new"] else "0"
-                    b.button_style = "info" if change["new"] else ""
-                    self._flip(k, i, change["new"])
-
-                b.observe(flip, names="value")
-                bits.append(b)
-            rm = w.Button(description="remove", layout=w.Layout(width="80px"))
-            rm.on_click(lambda _, k=k: self._remove(k))
-            rows.append(
-                w.HBox([w.Label(f"item {k + 1}", layout=w.Layout(width="55px")), *bits, rm])
-            )
-        self.grid.children = rows
-
-    # --- output -----------------------------------------------------------------------------
     def message(self) -> str | None:
         """Why the current set is invalid, or None."""
-        if not self.items:
-            return "The training set is empty: add an item."
-        seen: dict[tuple[int, ...], int] = {}
-        for k, row in enumerate(self.items):
-            if tuple(row) in seen:
-                return (
-                    f"Items {seen[tuple(row)] + 1} and {k + 1} are equal ({''.join(map(str, row))}): "
-                    "a set contains each item once. Change or remove one of them."
-                )
-            seen[tuple(row)] = k
-        return None
+        return self.editor.duplicate_message()
 
     def render(self) -> None:
         """Redraw the output for the current items."""

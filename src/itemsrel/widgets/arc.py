@@ -1,0 +1,135 @@
+"""Chapter 5's interactive panel: build polygon puzzles edge by edge and see the rules they allow.
+
+:func:`arc_explorer` shows a slider for the number of edges N (3..8), an editor for the training
+polygons and one for the test polygon (:class:`~itemsrel.widgets.patterns.PatternEditor`; a
+pressed button is a red edge, i.e. a 1), and a live output: Σ_X in 1-based cycle notation, the
+answers its rules give for the test polygon (:func:`itemsrel.arc.predict`), and what linear, tanh
+and sigmoid auto-associators trained on the items answer (:func:`itemsrel.arc.network_answers`).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import numpy as np
+from IPython.display import display
+from numpy.typing import ArrayLike
+from sympy.combinatorics import Permutation
+
+from ..arc import Puzzle, network_answers, predict
+from ..figures.arc import Panel, polygon_row
+from ..figures.style import COLORS
+from ..patterns import format_pattern
+from ..symmetry import cycle_notation, group_elements, symmetry_group
+from .patterns import PatternEditor
+
+__all__ = ["ArcExplorer", "arc_explorer"]
+
+_N_MIN, _N_MAX = 3, 8
+NETWORKS = ("linear", "tanh", "sigmoid")
+
+
+class ArcExplorer:
+    """State and widgets of the puzzle explorer; ``.panel`` is the widget to display."""
+
+    def __init__(self, X0: ArrayLike | None = None, test0: ArrayLike | None = None) -> None:
+        X = np.array([[0, 1, 0], [0, 0, 1]]) if X0 is None else np.asarray(X0, dtype=int)
+        t = np.array([1, 1, 0]) if test0 is None else np.asarray(test0, dtype=int)
+        if X.ndim != 2 or not _N_MIN <= X.shape[1] <= _N_MAX or t.shape != (X.shape[1],):
+            raise ValueError(
+                f"X0 must have shape (K, N) with {_N_MIN} <= N <= {_N_MAX} and test0 shape (N,)"
+            )
+        self.N = w.IntSlider(
+            value=X.shape[1],
+            min=_N_MIN,
+            max=_N_MAX,
+            description="N (edges)",
+            continuous_update=False,
+            style={"description_width": "80px"},
+        )
+        self.output = w.Output(layout=w.Layout(min_height="420px"))
+        self.items = PatternEditor(X.tolist(), label="item", max_rows=8, on_change=self.render)
+        self.test = PatternEditor(
+            [t.tolist()], label="test", fixed_rows=True, on_change=self.render
+        )
+        self.N.observe(self._on_n, names="value")
+        self.render()
+        help_text = w.HTML(
+            "<small>Each row is one polygon; button i is edge i (pressed = 1 = red edge).</small>"
+        )
+        self.panel = w.VBox(
+            [
+                self.N,
+                help_text,
+                w.HTML("<b>training polygons</b>"),
+                self.items.box,
+                w.HTML("<b>test polygon</b>"),
+                self.test.box,
+                self.output,
+            ],
+            layout=w.Layout(border="1px solid #ddd", padding="6px"),
+        )
+
+    def _on_n(self, change: dict) -> None:
+        # resize both editors; render once at the end (each resize would render on its own)
+        self.items.on_change, self.test.on_change = (lambda: None), (lambda: None)
+        self.items.set_length(change["new"])
+        self.test.set_length(change["new"])
+        self.items.on_change, self.test.on_change = self.render, self.render
+        self.render()
+
+    def message(self) -> str | None:
+        """Why the current puzzle is invalid, or None."""
+        return self.items.duplicate_message()
+
+    def render(self) -> None:
+        """Redraw the rules, predictions and network answers for the current polygons."""
+        with self.output:
+            self.output.clear_output(wait=True)
+            msg = self.message()
+            if msg is not None:
+                display(w.HTML(f"<b style='color:{COLORS['vermillion']}'>{msg}</b>"))
+                return
+            X = np.array(self.items.patterns, dtype=np.int8)
+            t = np.array(self.test.patterns[0], dtype=np.int8)
+            N = X.shape[1]
+            G = symmetry_group(X)
+            rules = [cycle_notation(s, N) for s in group_elements(G)] if G.order() <= 48 else []
+            answers = predict(X, t)
+            text = [
+                f"Σ_X has {G.order()} element{'s' * (G.order() != 1)}"
+                + (f": {', '.join(rules)}" if rules else " (too many to list)"),
+                "answers the rules give for the test polygon: "
+                + (
+                    ", ".join(format_pattern(a, "") for a in answers)
+                    or "none (every rule fixes it)"
+                ),
+            ]
+            if any((t == x).all() for x in X):
+                text.append("(the test polygon is one of the training polygons)")
+            display(w.HTML("<pre style='line-height:1.3'>" + "\n".join(text) + "</pre>"))
+            panels: list[Panel | str] = [Panel(x, f"item {k + 1}") for k, x in enumerate(X)]
+            panels += ["test:", Panel(t, "test")]
+            if len(answers):
+                panels += ["rules →"] + [
+                    Panel(a, "answer", frame=COLORS["green"]) for a in answers[:4]
+                ]
+            polygon_row(panels, height=240).show()
+            rule = next(
+                (s for s in group_elements(G) if s.order() > 1), Permutation(list(range(N)))
+            )
+            puzzle = Puzzle(X, t, rule, answers)
+            net_panels: list[Panel | str] = []
+            for name in NETWORKS:
+                out = network_answers([puzzle], name, steps=1500)
+                a = out.answers[0]
+                if (a < 0).any():
+                    net_panels.append(Panel(np.zeros(N, dtype=np.int8), f"{name}: no fixed point"))
+                else:
+                    ok = COLORS["green"] if out.kinds[0] == "applies a rule" else None
+                    net_panels.append(Panel(a, f"{name}: {out.kinds[0]}", frame=ok))
+            polygon_row(net_panels, title="What trained auto-associators answer", height=240).show()
+
+
+def arc_explorer(X0: ArrayLike | None = None, test0: ArrayLike | None = None) -> w.VBox:
+    """The explorer panel (default: the paper's X' = {010, 001} and the test polygon 110)."""
+    return ArcExplorer(X0, test0).panel
