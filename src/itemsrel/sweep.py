@@ -19,7 +19,7 @@ whether some strength improves generalisation (criterion in its docstring).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -274,3 +274,22 @@ def decreasing_in_strength(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def helps_in_settings(
+    benefit: pd.DataFrame, activation: str, penalties: Sequence[str]
+) -> pd.Series:
+    """For one activation: does any of ``penalties`` help, per (training set, init)?
+
+    ``benefit`` is a :func:`penalty_benefit` table; returns a boolean Series indexed by
+    (training_set, init), one entry per setting of the sweep.
+    """
+    sel = benefit[(benefit["activation"] == activation) & benefit["penalty"].isin(list(penalties))]
+    if sel.empty:
+        raise ValueError(f"no rows for activation {activation!r} and penalties {list(penalties)}")
+    return sel.groupby(["training_set", "init"], sort=False)["helps"].any()
+
+
+def settings_text(flags: pd.Series) -> str:
+    """The settings where ``flags`` is true, as ``"X (normal), X (uniform)"`` (``"none"`` if none)."""
+    return ", ".join(f"{s} ({i})" for (s, i), v in flags.items() if v) or "none"

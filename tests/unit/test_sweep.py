@@ -12,8 +12,10 @@ from itemsrel.generalisation import generalisation_metrics
 from itemsrel.sweep import (
     SweepConfig,
     decreasing_in_strength,
+    helps_in_settings,
     penalty_benefit,
     run_sweep,
+    settings_text,
     summarise,
 )
 from itemsrel.training import train
@@ -177,3 +179,21 @@ def test_decreasing_in_strength(values, expected):
     out = decreasing_in_strength(_summary(0.6, values, (0.0, 0.0)), "span_loss")
     assert bool(out["decreasing"].iloc[0]) is expected
     assert out["ratio"].iloc[0] == pytest.approx(values[1] / 0.6)
+
+
+def test_helps_in_settings_and_its_text():
+    b = pd.DataFrame(
+        {
+            "training_set": ["A", "A", "A", "A", "B", "B"],
+            "activation": ["tanh", "tanh", "tanh", "relu", "tanh", "tanh"],
+            "init": ["n", "n", "u", "n", "n", "n"],
+            "penalty": ["l1", "l2", "l1", "l1", "l1", "level"],
+            "helps": [False, True, False, True, False, True],
+        }
+    )
+    flags = helps_in_settings(b, "tanh", ["l1", "l2"])
+    assert flags.to_dict() == {("A", "n"): True, ("A", "u"): False, ("B", "n"): False}
+    assert settings_text(flags) == "A (n)"
+    assert settings_text(helps_in_settings(b, "tanh", ["l1"])) == "none"
+    with pytest.raises(ValueError, match="no rows"):
+        helps_in_settings(b, "sigmoid", ["l1"])

@@ -8,7 +8,9 @@ vertex i+1, going clockwise from the top, and is drawn
 
 The blue/orange-red pair stays distinct for the common colour-vision deficiencies, and the line
 style carries the bit a second time. :func:`polygon_row` lays out polygons left to right with a
-caption under each and optional connector texts (such as ``→ (2 3) →``) between them.
+caption under each and optional connector texts (such as ``→ (2 3) →``) between them;
+:func:`polygon_rows` stacks several such rows (e.g. the puzzle, then the networks' answers) and
+wraps long rows, so figures stay readable in the book's ~600 px text column.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from numpy.typing import ArrayLike
 from ..patterns import as_pattern
 from .style import COLORS, style
 
-__all__ = ["BIT_STYLE", "Panel", "polygon_row"]
+__all__ = ["BIT_STYLE", "Panel", "polygon_row", "polygon_rows"]
 
 #: Line colour, width and dash for bit 1 and bit 0.
 BIT_STYLE = {
@@ -31,6 +33,7 @@ BIT_STYLE = {
     0: {"color": COLORS["sky"], "width": 3, "dash": "dash"},
 }
 _STEP = 2.9  # horizontal distance between polygon centres, in radii
+_ROW = 4.2  # vertical distance between display rows, in radii
 
 
 @dataclass(frozen=True)
@@ -48,85 +51,125 @@ def _vertices(N: int, cx: float, cy: float) -> np.ndarray:
     return np.stack([cx + np.cos(angles), cy + np.sin(angles)], axis=1)
 
 
-def polygon_row(
-    items: Sequence[Panel | str],
+def _chunks(items: Sequence[Panel | str], per_row: int) -> list[list[Panel | str]]:
+    """Split a row into display rows of at most ``per_row`` panels (a connector text stays with
+    the panel that follows it)."""
+    out: list[list[Panel | str]] = [[]]
+    count = 0
+    pending: list[str] = []
+    for it in items:
+        if isinstance(it, str):
+            pending.append(it)
+            continue
+        if count == per_row:
+            out.append([])
+            count = 0
+        out[-1] += [*pending, it]
+        pending = []
+        count += 1
+    out[-1] += pending
+    return out
+
+
+def polygon_rows(
+    rows: Sequence[Sequence[Panel | str]],
     *,
+    row_labels: Sequence[str] | None = None,
+    per_row: int = 5,
     title: str | None = None,
     edge_numbers: bool = True,
-    height: int = 260,
 ) -> go.Figure:
-    """Polygons (``Panel``) and connector texts (``str``) left to right, in one figure.
+    """Rows of polygons (``Panel``) and connector texts (``str``), one figure.
 
-    All patterns must have the same length N (3 ≤ N ≤ 8). Edge numbers 1..N are written next to
-    the first polygon's edges when ``edge_numbers`` is true.
+    Each given row starts on a new line, is wrapped after ``per_row`` polygons, and gets its
+    ``row_labels`` entry as a heading. All patterns must have one length N (3 ≤ N ≤ 8); edge numbers
+    1..N are written around the first polygon when ``edge_numbers`` is true. The height follows
+    the number of display rows.
     """
-    panels = [it for it in items if isinstance(it, Panel)]
+    panels = [it for row in rows for it in row if isinstance(it, Panel)]
     if not panels:
-        raise ValueError("polygon_row needs at least one Panel")
+        raise ValueError("polygon_rows needs at least one Panel")
     N = len(np.ravel(panels[0].pattern))
     if not 3 <= N <= 8:
         raise ValueError(f"polygons are drawn for 3 <= N <= 8, got N = {N}")
+    if row_labels is not None and len(row_labels) != len(rows):
+        raise ValueError(f"{len(row_labels)} row labels for {len(rows)} rows")
     segs: dict[int, tuple[list, list]] = {1: ([], []), 0: ([], [])}
     annotations, shapes = [], []
-    x = 0.0
-    first = True
-    for it in items:
-        if isinstance(it, str):
-            annotations.append(
-                {
-                    "x": x - _STEP / 2 + 0.35,
-                    "y": 0.0,
-                    "text": it,
-                    "showarrow": False,
-                    "font": {"size": 15},
-                    "xanchor": "center",
-                }
-            )
-            x += 0.7
-            continue
-        bits = as_pattern(it.pattern, N)
-        V = _vertices(N, x, 0.0)
-        for i, b in enumerate(bits):
-            a, c = V[i], V[(i + 1) % N]
-            xs, ys = segs[int(b)]
-            xs += [a[0], c[0], None]
-            ys += [a[1], c[1], None]
-            if edge_numbers and first:
-                mid = (a + c) / 2
-                out = (mid - (x, 0.0)) / np.linalg.norm(mid - (x, 0.0))
+    first, y, x_max = True, 0.0, 0.0
+    for r, row in enumerate(rows):
+        for line, chunk in enumerate(_chunks(row, per_row)):
+            if line == 0 and row_labels is not None and row_labels[r]:
                 annotations.append(
                     {
-                        "x": mid[0] + 0.28 * out[0],
-                        "y": mid[1] + 0.28 * out[1],
-                        "text": str(i + 1),
+                        "x": -1.4,
+                        "y": y + 1.55,
+                        "text": f"<b>{row_labels[r]}</b>",
                         "showarrow": False,
-                        "font": {"size": 11, "color": "#555"},
+                        "xanchor": "left",
+                        "font": {"size": 12},
                     }
                 )
-        annotations.append(
-            {
-                "x": x,
-                "y": -1.35,
-                "text": it.caption,
-                "showarrow": False,
-                "yanchor": "top",
-                "font": {"size": 12},
-            }
-        )
-        if it.frame:
-            shapes.append(
-                {
-                    "type": "rect",
-                    "x0": x - 1.3,
-                    "x1": x + 1.3,
-                    "y0": -1.3,
-                    "y1": 1.3,
-                    "line": {"color": it.frame, "width": 2},
-                    "layer": "below",
-                }
-            )
-        first = False
-        x += _STEP
+            x = 0.0
+            for it in chunk:
+                if isinstance(it, str):
+                    annotations.append(
+                        {
+                            "x": x - _STEP / 2 + 0.45,
+                            "y": y,
+                            "text": it,
+                            "showarrow": False,
+                            "font": {"size": 13},
+                            "xanchor": "center",
+                        }
+                    )
+                    x += 0.9
+                    continue
+                bits = as_pattern(it.pattern, N)
+                V = _vertices(N, x, y)
+                for i, b in enumerate(bits):
+                    a, c = V[i], V[(i + 1) % N]
+                    xs, ys = segs[int(b)]
+                    xs += [a[0], c[0], None]
+                    ys += [a[1], c[1], None]
+                    if edge_numbers and first:
+                        mid = (a + c) / 2
+                        out = (mid - (x, y)) / np.linalg.norm(mid - (x, y))
+                        annotations.append(
+                            {
+                                "x": mid[0] + 0.3 * out[0],
+                                "y": mid[1] + 0.3 * out[1],
+                                "text": str(i + 1),
+                                "showarrow": False,
+                                "font": {"size": 10, "color": "#555"},
+                            }
+                        )
+                annotations.append(
+                    {
+                        "x": x,
+                        "y": y - 1.3,
+                        "text": it.caption,
+                        "showarrow": False,
+                        "yanchor": "top",
+                        "font": {"size": 11},
+                    }
+                )
+                if it.frame:
+                    shapes.append(
+                        {
+                            "type": "rect",
+                            "x0": x - 1.25,
+                            "x1": x + 1.25,
+                            "y0": y - 1.25,
+                            "y1": y + 1.25,
+                            "line": {"color": it.frame, "width": 2.5},
+                            "layer": "below",
+                        }
+                    )
+                first = False
+                x_max = max(x_max, x)
+                x += _STEP
+            y -= _ROW
     fig = go.Figure()
     for bit, label in ((1, "1 (paper: red edge)"), (0, "0 (paper: green edge)")):
         xs, ys = segs[bit]
@@ -141,12 +184,27 @@ def polygon_row(
                 line={"color": st["color"], "width": st["width"], "dash": st["dash"]},
             )
         )
+    n_lines = round(-y / _ROW)
+    top = 1.9 if row_labels is not None else 1.45
     fig.update_layout(
         annotations=annotations,
         shapes=shapes,
-        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 30},
     )
-    fig.update_xaxes(visible=False, range=[-1.5, x - _STEP + 1.5])
-    fig.update_yaxes(visible=False, range=[-2.1, 1.4], scaleanchor="x")
+    width = max(x_max + 1.5, (per_row - 1) * _STEP + 1.5)
+    fig.update_xaxes(visible=False, range=[-1.5, width])
+    fig.update_yaxes(visible=False, range=[y + _ROW - 2.2, top], scaleanchor="x")
+    height = int(50 + 160 * n_lines + (35 if title else 0) + (15 if row_labels is not None else 0))
     return style(fig, title=title, height=height)
+
+
+def polygon_row(
+    items: Sequence[Panel | str],
+    *,
+    title: str | None = None,
+    edge_numbers: bool = True,
+    per_row: int = 5,
+) -> go.Figure:
+    """One row of polygons and connector texts (wrapped after ``per_row`` polygons)."""
+    return polygon_rows([items], title=title, edge_numbers=edge_numbers, per_row=per_row)

@@ -11,12 +11,16 @@ from plotly.subplots import make_subplots
 
 from .style import COLORS, style
 
-__all__ = ["matrices_row", "matrix_heatmap", "spectrum_figure"]
+__all__ = ["matrices_row", "matrix_heatmap", "matrix_trace", "spectrum_figure"]
 
 _DIVERGING = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]
 
 
-def _heat(W: np.ndarray, zmax: float, text_digits: int, showscale: bool) -> go.Heatmap:
+def matrix_trace(
+    W: np.ndarray, zmax: float, text_digits: int = 3, showscale: bool = True
+) -> go.Heatmap:
+    """Heat-map trace of an N×N matrix: row 1 on top, entries written in (N ≤ 8), colour scale
+    symmetric on [−zmax, zmax]. Put it on axes of type ``category`` (labels are unit numbers)."""
     N = W.shape[0]
     labels = [str(i + 1) for i in range(N)]
     return go.Heatmap(
@@ -44,9 +48,13 @@ def matrix_heatmap(
     """Heat map of one N×N matrix, entries annotated, row i / column j labelled 1-based."""
     W = np.asarray(W, dtype=float)
     zmax = float(np.max(np.abs(W))) or 1.0 if zmax is None else zmax
-    fig = go.Figure(_heat(W, zmax, digits, True))
-    fig.update_xaxes(title_text="from unit j", side="top", showline=False, ticks="")
-    fig.update_yaxes(title_text="to unit i", showline=False, ticks="", scaleanchor="x")
+    fig = go.Figure(matrix_trace(W, zmax, digits, True))
+    fig.update_xaxes(
+        title_text="from unit j", side="top", showline=False, ticks="", type="category"
+    )
+    fig.update_yaxes(
+        title_text="to unit i", showline=False, ticks="", scaleanchor="x", type="category"
+    )
     return style(fig, title=title, height=height)
 
 
@@ -60,9 +68,9 @@ def matrices_row(
         rows=1, cols=len(arrs), subplot_titles=list(titles), horizontal_spacing=0.04
     )
     for k, a in enumerate(arrs):
-        fig.add_trace(_heat(a, zmax, digits, k == len(arrs) - 1), row=1, col=k + 1)
-    fig.update_xaxes(showline=False, ticks="", side="top")
-    fig.update_yaxes(showline=False, ticks="")
+        fig.add_trace(matrix_trace(a, zmax, digits, k == len(arrs) - 1), row=1, col=k + 1)
+    fig.update_xaxes(showline=False, ticks="", side="top", type="category")
+    fig.update_yaxes(showline=False, ticks="", type="category")
     return style(fig, height=height)
 
 

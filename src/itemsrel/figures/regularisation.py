@@ -26,11 +26,11 @@ __all__ = ["METRIC_LABELS", "PENALTY_STYLE", "gain_figure", "strength_figure", "
 
 #: Axis titles of the sweep's metrics.
 METRIC_LABELS = {
-    "train_loss": "training loss (eq. 7)",
-    "span_loss": "loss on unseen span patterns",
-    "consistent_loss": "loss on unseen symmetry-consistent patterns",
+    "train_loss": "training loss",
+    "span_loss": "unseen span loss",
+    "consistent_loss": "unseen consistent loss",
     "mean_abs_preactivation": "mean |W x| on the items",
-    "invariance_distance": "distance of W to Σ_X-invariant matrices",
+    "invariance_distance": "distance to invariant W",
 }
 
 #: Colour and dash per penalty (shared by all figures of the chapter).
@@ -40,6 +40,45 @@ PENALTY_STYLE = {
     "rate": (COLORS["purple"], "dot", "rate: λ·mean y²"),
     "level": (COLORS["green"], "dashdot", "level: λ·mean (y − ½)²"),
 }
+
+
+_TICKS = {"tickvals": [1e-3, 1e-2, 1e-1, 1.0], "ticktext": ["10⁻³", "10⁻²", "10⁻¹", "1"]}
+
+
+def _grid(titles: Sequence[str], *, shared_y: bool = True) -> go.Figure:
+    """Subplots for ``titles`` in at most two columns (the book's text column is ~600 px wide);
+    each panel's title is written inside its top-left corner, clear of menus above the plot."""
+    cols = min(2, len(titles))
+    rows = -(-len(titles) // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_yaxes=shared_y,
+        shared_xaxes=True,
+        horizontal_spacing=0.06,
+        vertical_spacing=0.08 if rows > 1 else 0.0,
+    )
+    for k, t in enumerate(titles):
+        r, c = _cell(k, len(titles))
+        fig.add_annotation(
+            text=f"<b>{t}</b>",
+            x=0.02,
+            y=0.98,
+            xref="x domain",
+            yref="y domain",
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.75)",
+            row=r,
+            col=c,
+        )
+    return fig
+
+
+def _cell(k: int, n: int) -> tuple[int, int]:
+    cols = min(2, n)
+    return k // cols + 1, k % cols + 1
 
 
 def _rows(summary: pd.DataFrame, training_set: str, init: str) -> pd.DataFrame:
@@ -66,9 +105,9 @@ def strength_figure(
     log_y: bool = True,
     floor: float = 1e-6,
     title: str | None = None,
-    height: int = 380,
+    height: int | None = None,
 ) -> go.Figure:
-    """``metric`` (mean ± std over seeds) against strength λ, one panel per penalty.
+    """``metric`` (mean ± std over seeds) against strength λ, one panel per penalty (two columns).
 
     Lines: one per activation (colours of :data:`ACTIVATION_COLORS`); the horizontal dotted line in
     the same colour is the activation's value without a penalty.
@@ -79,15 +118,10 @@ def strength_figure(
         raise ValueError(f"summary has no column {m!r}")
     pens = list(penalties or [p for p in rows["penalty"].unique() if p != "none"])
     acts = list(activations or rows["activation"].unique())
-    fig = make_subplots(
-        rows=1,
-        cols=len(pens),
-        shared_yaxes=True,
-        subplot_titles=[PENALTY_STYLE.get(p, (None, None, p))[2] for p in pens],
-        horizontal_spacing=0.03,
-    )
+    fig = _grid([PENALTY_STYLE.get(p, (None, None, p))[2] for p in pens])
     lo = floor if log_y else -np.inf
-    for c, pen in enumerate(pens, start=1):
+    for k, pen in enumerate(pens):
+        r_, c_ = _cell(k, len(pens))
         for act in acts:
             color = ACTIVATION_COLORS.get(act, COLORS["grey"])
             r = rows[(rows["activation"] == act) & (rows["penalty"] == pen)].sort_values("strength")
@@ -101,6 +135,7 @@ def strength_figure(
                 go.Scatter(
                     x=np.concatenate([x, x[::-1]]),
                     y=np.concatenate([band_hi, band_lo[::-1]]),
+                    mode="lines",
                     fill="toself",
                     fillcolor=_rgba(color, 0.15),
                     line={"width": 0},
@@ -108,8 +143,8 @@ def strength_figure(
                     showlegend=False,
                     legendgroup=act,
                 ),
-                row=1,
-                col=c,
+                row=r_,
+                col=c_,
             )
             fig.add_trace(
                 go.Scatter(
@@ -118,15 +153,15 @@ def strength_figure(
                     mode="lines+markers",
                     name=act,
                     legendgroup=act,
-                    showlegend=c == 1,
+                    showlegend=k == 0,
                     line={"color": color},
                     marker={"size": 6},
                     customdata=np.stack([r[m], sd], axis=1),
                     hovertemplate="λ = %{x:g}<br>mean %{customdata[0]:.3g} ± %{customdata[1]:.2g}"
                     f"<extra>{act}, {pen}</extra>",
                 ),
-                row=1,
-                col=c,
+                row=r_,
+                col=c_,
             )
             if len(base):
                 b = max(float(base[m].iloc[0]), lo)
@@ -141,16 +176,40 @@ def strength_figure(
                         showlegend=False,
                         hovertemplate=f"no penalty: {float(base[m].iloc[0]):.3g}<extra>{act}</extra>",
                     ),
-                    row=1,
-                    col=c,
+                    row=r_,
+                    col=c_,
                 )
-        fig.update_xaxes(type="log", title_text="strength λ", row=1, col=c)
+        fig.update_xaxes(type="log", **_TICKS, row=r_, col=c_)
+    n_rows = _cell(len(pens) - 1, len(pens))[0]
+    for c_ in range(1, min(2, len(pens)) + 1):
+        fig.update_xaxes(title_text="strength λ", row=n_rows, col=c_)
     ylab = METRIC_LABELS.get(metric, metric)
     if log_y:
-        ylab += f" (< {floor:g} drawn at {floor:g})"
-    fig.update_yaxes(type="log" if log_y else "linear", title_text=ylab, row=1, col=1)
-    fig.update_layout(legend={"title": {"text": "activation (dotted: no penalty)"}})
-    return style(fig, title=title, height=height)
+        fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    for r_ in range(1, n_rows + 1):
+        fig.update_yaxes(title_text=ylab if n_rows == 1 else "", row=r_, col=1)
+    if n_rows > 1:
+        fig.add_annotation(
+            text=ylab,
+            textangle=-90,
+            x=-0.13,
+            xref="paper",
+            y=0.5,
+            yref="paper",
+            showarrow=False,
+            font={"size": 13},
+        )
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": -0.14 if n_rows > 1 else -0.28,
+            "yanchor": "top",
+            "title": {"text": "dotted: no penalty  "},
+        },
+        margin={"t": 100, "l": 80},
+    )
+    return style(fig, title=title, height=height or (380 if n_rows == 1 else 640))
 
 
 def tradeoff_figure(
@@ -162,20 +221,20 @@ def tradeoff_figure(
     activations: Sequence[str] | None = None,
     floor: float = 1e-6,
     title: str | None = None,
-    height: int = 400,
+    height: int | None = None,
 ) -> go.Figure:
-    """Mean training loss (x) against mean ``metric`` (y), one panel per activation.
+    """Mean training loss (x) against mean ``metric`` (y), one panel per activation (two columns).
 
     Each penalty is a curve through its strengths (hover shows λ); the unpenalised network is a
     black star. Points below and to the left of the star would be improvements on both counts.
+    Both axes are logarithmic, with values below ``floor`` drawn at ``floor``.
     """
     rows = _rows(summary, training_set, init)
     m = f"{metric}_mean"
     acts = list(activations or rows["activation"].unique())
-    fig = make_subplots(
-        rows=1, cols=len(acts), subplot_titles=acts, shared_yaxes=True, horizontal_spacing=0.03
-    )
-    for c, act in enumerate(acts, start=1):
+    fig = _grid(acts, shared_y=True)
+    for k, act in enumerate(acts):
+        r_, c_ = _cell(k, len(acts))
         ra = rows[rows["activation"] == act]
         for pen in [p for p in ra["penalty"].unique() if p != "none"]:
             color, dash, label = PENALTY_STYLE.get(pen, (COLORS["grey"], "solid", pen))
@@ -187,15 +246,15 @@ def tradeoff_figure(
                     mode="lines+markers",
                     name=label,
                     legendgroup=pen,
-                    showlegend=c == 1,
+                    showlegend=k == 0,
                     line={"color": color, "dash": dash},
                     marker={"size": 7},
                     customdata=np.stack([r["strength"], r["train_loss_mean"], r[m]], axis=1),
                     hovertemplate="λ = %{customdata[0]:g}<br>training %{customdata[1]:.3g}"
                     "<br>unseen %{customdata[2]:.3g}" + f"<extra>{act}, {pen}</extra>",
                 ),
-                row=1,
-                col=c,
+                row=r_,
+                col=c_,
             )
         base = ra[ra["penalty"] == "none"]
         if len(base):
@@ -206,21 +265,29 @@ def tradeoff_figure(
                     mode="markers",
                     name="no penalty",
                     legendgroup="none",
-                    showlegend=c == 1,
+                    showlegend=k == 0,
                     marker={"symbol": "star", "size": 14, "color": COLORS["black"]},
                     hovertemplate="no penalty<br>training %{x:.3g}<br>unseen %{y:.3g}<extra></extra>",
                 ),
-                row=1,
-                col=c,
+                row=r_,
+                col=c_,
             )
-        fig.update_xaxes(type="log", title_text="training loss", row=1, col=c)
-    fig.update_yaxes(
-        type="log",
-        title_text=f"{METRIC_LABELS.get(metric, metric)} (< {floor:g} at {floor:g})",
-        row=1,
-        col=1,
+    n_rows = _cell(len(acts) - 1, len(acts))[0]
+    fig.update_xaxes(
+        type="log", exponentformat="power", dtick=1, range=[np.log10(floor) - 0.3, 0.2]
     )
-    return style(fig, title=title, height=height)
+    fig.update_yaxes(
+        type="log", exponentformat="power", dtick=1, range=[np.log10(floor) - 0.3, 0.2]
+    )
+    for c_ in range(1, min(2, len(acts)) + 1):
+        fig.update_xaxes(title_text="training loss", row=n_rows, col=c_)
+    for r_ in range(1, n_rows + 1):
+        fig.update_yaxes(title_text="unseen loss", row=r_, col=1)
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
+        margin={"t": 100},
+    )
+    return style(fig, title=title, height=height or (380 if n_rows == 1 else 680))
 
 
 def gain_figure(

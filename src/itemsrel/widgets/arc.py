@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ipywidgets as w
 import numpy as np
+import plotly.graph_objects as go
 from IPython.display import display
 from numpy.typing import ArrayLike
 from sympy.combinatorics import Permutation
 
 from ..arc import Puzzle, network_answers, predict
-from ..figures.arc import Panel, polygon_row
+from ..figures.arc import Panel, polygon_rows
 from ..figures.style import COLORS
 from ..patterns import format_pattern
 from ..symmetry import cycle_notation, group_elements, symmetry_group
@@ -81,53 +82,62 @@ class ArcExplorer:
         """Why the current puzzle is invalid, or None."""
         return self.items.duplicate_message()
 
+    def view(self) -> tuple[str, go.Figure | None]:
+        """What the output shows for the current polygons: a text and a figure (None, with the
+        reason as text, when the items are not a valid set)."""
+        msg = self.message()
+        if msg is not None:
+            return msg, None
+        X = np.array(self.items.patterns, dtype=np.int8)
+        t = np.array(self.test.patterns[0], dtype=np.int8)
+        N = X.shape[1]
+        G = symmetry_group(X)
+        rules = [cycle_notation(s, N) for s in group_elements(G)] if G.order() <= 48 else []
+        answers = predict(X, t)
+        text = [
+            f"Σ_X has {G.order()} element{'s' * (G.order() != 1)}"
+            + (f": {', '.join(rules)}" if rules else " (too many to list)"),
+            "answers the rules give for the test polygon: "
+            + (", ".join(format_pattern(a, "") for a in answers) or "none (every rule fixes it)"),
+        ]
+        if any((t == x).all() for x in X):
+            text.append("(the test polygon is one of the training polygons)")
+        question: list[Panel | str] = ["test:", Panel(t, f"test<br>{format_pattern(t, '')}")]
+        if len(answers):
+            question += ["rules"] + [
+                Panel(a, format_pattern(a, ""), frame=COLORS["green"]) for a in answers[:3]
+            ]
+        rule = next((s for s in group_elements(G) if s.order() > 1), Permutation(list(range(N))))
+        puzzle = Puzzle(X, t, rule, answers)
+        nets: list[Panel | str] = []
+        for name in NETWORKS:
+            out = network_answers([puzzle], name, steps=1500)
+            a = out.answers[0]
+            if (a < 0).any():
+                nets.append(Panel(np.zeros(N, dtype=np.int8), f"{name}:<br>no fixed point"))
+            else:
+                ok = COLORS["green"] if out.kinds[0] == "applies a rule" else None
+                nets.append(Panel(a, f"{name}:<br>{out.kinds[0]}", frame=ok))
+        fig = polygon_rows(
+            [[Panel(x, f"item {k + 1}") for k, x in enumerate(X)], question, nets],
+            row_labels=[
+                "training polygons",
+                "test and the answers of the rules",
+                "what trained auto-associators answer",
+            ],
+        )
+        return "\n".join(text), fig
+
     def render(self) -> None:
-        """Redraw the rules, predictions and network answers for the current polygons."""
+        """Redraw the output for the current polygons."""
+        text, fig = self.view()
         with self.output:
             self.output.clear_output(wait=True)
-            msg = self.message()
-            if msg is not None:
-                display(w.HTML(f"<b style='color:{COLORS['vermillion']}'>{msg}</b>"))
+            if fig is None:
+                display(w.HTML(f"<b style='color:{COLORS['vermillion']}'>{text}</b>"))
                 return
-            X = np.array(self.items.patterns, dtype=np.int8)
-            t = np.array(self.test.patterns[0], dtype=np.int8)
-            N = X.shape[1]
-            G = symmetry_group(X)
-            rules = [cycle_notation(s, N) for s in group_elements(G)] if G.order() <= 48 else []
-            answers = predict(X, t)
-            text = [
-                f"Σ_X has {G.order()} element{'s' * (G.order() != 1)}"
-                + (f": {', '.join(rules)}" if rules else " (too many to list)"),
-                "answers the rules give for the test polygon: "
-                + (
-                    ", ".join(format_pattern(a, "") for a in answers)
-                    or "none (every rule fixes it)"
-                ),
-            ]
-            if any((t == x).all() for x in X):
-                text.append("(the test polygon is one of the training polygons)")
-            display(w.HTML("<pre style='line-height:1.3'>" + "\n".join(text) + "</pre>"))
-            panels: list[Panel | str] = [Panel(x, f"item {k + 1}") for k, x in enumerate(X)]
-            panels += ["test:", Panel(t, "test")]
-            if len(answers):
-                panels += ["rules →"] + [
-                    Panel(a, "answer", frame=COLORS["green"]) for a in answers[:4]
-                ]
-            polygon_row(panels, height=240).show()
-            rule = next(
-                (s for s in group_elements(G) if s.order() > 1), Permutation(list(range(N)))
-            )
-            puzzle = Puzzle(X, t, rule, answers)
-            net_panels: list[Panel | str] = []
-            for name in NETWORKS:
-                out = network_answers([puzzle], name, steps=1500)
-                a = out.answers[0]
-                if (a < 0).any():
-                    net_panels.append(Panel(np.zeros(N, dtype=np.int8), f"{name}: no fixed point"))
-                else:
-                    ok = COLORS["green"] if out.kinds[0] == "applies a rule" else None
-                    net_panels.append(Panel(a, f"{name}: {out.kinds[0]}", frame=ok))
-            polygon_row(net_panels, title="What trained auto-associators answer", height=240).show()
+            display(w.HTML(f"<pre style='line-height:1.3'>{text}</pre>"))
+            fig.show()
 
 
 def arc_explorer(X0: ArrayLike | None = None, test0: ArrayLike | None = None) -> w.VBox:

@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from ..dynamics import FixedPoint, FixedSubspace, fixed_points, fixed_subspace
 from ..figures.flow import flow_figure
+from ..figures.matrices import matrix_trace
 from ..figures.style import COLORS, style
 from ..patterns import all_patterns, as_training_set, format_pattern
 from ..training import TrainResult, pattern_loss, train
@@ -150,23 +151,10 @@ def network_explorer(
             horizontal_spacing=0.12,
         )
         N = view.W.shape[0]
-        lab = [str(i + 1) for i in range(N)]
         zmax = float(np.max(np.abs(view.W))) or 1.0
-        fig.add_trace(
-            go.Heatmap(
-                z=view.W[::-1],
-                x=lab,
-                y=lab[::-1],
-                zmin=-zmax,
-                zmax=zmax,
-                colorscale=[[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]],
-                text=np.round(view.W[::-1], 2),
-                texttemplate="%{text}",
-                showscale=False,
-            ),
-            row=1,
-            col=1,
-        )
+        fig.add_trace(matrix_trace(view.W, zmax, 2, showscale=False), row=1, col=1)
+        fig.update_xaxes(type="category", title_text="from unit j", row=1, col=1)
+        fig.update_yaxes(type="category", title_text="to unit i", row=1, col=1)
         for tr in view.loss_figure().data:
             fig.add_trace(tr, row=1, col=2)
         fig.update_yaxes(title_text="loss", row=1, col=2)

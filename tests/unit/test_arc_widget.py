@@ -1,0 +1,45 @@
+"""The ARC explorer: it renders the paper's puzzle, follows edits and reports invalid sets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from itemsrel.widgets.arc import ArcExplorer, arc_explorer
+
+
+def test_renders_the_papers_puzzle():
+    e = ArcExplorer()
+    text, fig = e.view()
+    assert text.splitlines()[0] == "Σ_X has 2 elements: e, (2 3)"
+    assert text.splitlines()[1].endswith("(101)")
+    captions = [a.text for a in fig.layout.annotations]
+    assert "test<br>(110)" in captions and "(101)" in captions
+    # every network settles on the first item 010 (chapter 5): no rule is applied
+    assert sum("recalls a training item" in c for c in captions) == 3
+
+
+def test_follows_edits_and_size_changes():
+    e = ArcExplorer()
+    e.N.value = 4
+    assert e.items.patterns == [[0, 1, 0, 0], [0, 0, 1, 0]]
+    assert e.test.patterns == [[1, 1, 0, 0]]
+    text, fig = e.view()
+    assert fig is not None and "answers the rules give" in text
+    e.test.grid.children[0].children[4].value = True  # test 1101
+    assert e.test.patterns == [[1, 1, 0, 1]]
+
+
+def test_duplicate_items_show_a_message_not_an_error():
+    e = ArcExplorer(np.array([[0, 1, 0], [0, 0, 1]]), np.array([1, 0, 0]))
+    e.items.grid.children[1].children[2].value = True  # 001 -> 011
+    e.items.grid.children[1].children[3].value = False  # 011 -> 010: equal to item 1
+    assert "equal" in e.message()
+    text, fig = e.view()
+    assert fig is None and "equal" in text
+
+
+def test_bad_start_raises():
+    with pytest.raises(ValueError, match="shape"):
+        ArcExplorer(np.eye(2), np.array([1, 0]))
+    assert arc_explorer().children[0].description.startswith("N")
