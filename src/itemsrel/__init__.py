@@ -9,6 +9,18 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.training` — batched torch training of many networks at once.
 - :mod:`itemsrel.dynamics` — iteration, fixed points, stability and basins.
 - :mod:`itemsrel.report` — regenerated numbers beside the paper's, with verdicts.
+- :mod:`itemsrel.cache` — a disk cache for long computations (keyed on parameters and source).
+- :mod:`itemsrel.generalisation` — what a trained network does with unseen span and
+  symmetry-consistent patterns, its operating regime and its symmetry (chapter 4).
+- :mod:`itemsrel.sweep` — the batched, cached regularisation sweep and its verdict rules (chapter 4).
+- :mod:`itemsrel.gain` — the exact gain of penalised networks W = w·P (chapter 4).
+- :mod:`itemsrel.arc` — ARC-style puzzles answered by Σ_X, and what networks answer (chapter 5).
+- :mod:`itemsrel.groups` — finite groups (cyclic, dihedral, symmetric) as multiplication tables;
+  words in x and y (chapter 7).
+- :mod:`itemsrel.irreps` — irreducible representations, characters, isotypic projectors, fusion
+  rules of words (chapter 7).
+- :mod:`itemsrel.grokking` — batched two-layer networks learning group words (AdamW), grokking
+  steps, irrep content of neurons (chapter 7).
 - :mod:`itemsrel.figures` — plotly figures in one style; :mod:`itemsrel.widgets` — ipywidgets.
 
 Conventions: a training set has shape (n_items, N) with 0/1 entries; permutations act by

@@ -3,6 +3,10 @@
 - :mod:`.style` — palette, template and the offline-book renderer (:func:`use_book_renderer`).
 - :mod:`.flow` — 3-D flow fields of ``x ← φ(W x)`` (the paper's Figure 1).
 - :mod:`.matrices` — heat maps of weight matrices and eigenvalue plots.
+- :mod:`.switch` — several precomputed figures behind one dropdown or slider (the static book).
+- :mod:`.symmetry`, :mod:`.nonlinear` — chapters 1 and 3; :mod:`.regularisation` — the sweep of
+  chapter 4; :mod:`.arc` — patterns as polygons (chapter 5); :mod:`.geometry` — representational
+  geometry (chapter 6); :mod:`.groups` — grokking curves, irrep structure, word tables (chapter 7).
 """
 
 from .flow import flow_figure, flow_traces
