@@ -8,7 +8,8 @@
 * a hash of the source of the whole ``itemsrel`` package, so that *any* code change recomputes.
 
 Same name, same parameters, same code → the stored value is loaded; anything else → computed
-and stored. Files live in :func:`cache_dir` (``<repository>/.cache/itemsrel`` in a source
+and stored. Entries of the same name written by an older version of the code can never be read
+again and are deleted when a new entry is stored. Files live in :func:`cache_dir` (``<repository>/.cache/itemsrel`` in a source
 checkout, else ``~/.cache/itemsrel``; override with ``ITEMSREL_CACHE_DIR``). Set
 ``ITEMSREL_CACHE=off`` to always recompute (nothing is read or written). Writes are atomic, so
 two processes computing the same entry at once do not corrupt it.
@@ -107,7 +108,8 @@ def cached(name: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
         )
     if not _enabled():
         return compute()
-    path = cache_dir() / f"{name}-{cache_key(name, params)[:20]}.pkl"
+    source = source_hash()[:10]
+    path = cache_dir() / f"{name}-{source}-{cache_key(name, params)[:20]}.pkl"
     if path.is_file():
         try:
             with path.open("rb") as fh:
@@ -124,6 +126,9 @@ def cached(name: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    for old in path.parent.glob(f"{name}-*.pkl"):
+        if not old.name.startswith(f"{name}-{source}-"):
+            old.unlink(missing_ok=True)  # written by other code: unreachable
     return value
 
 

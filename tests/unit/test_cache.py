@@ -98,3 +98,16 @@ def test_default_folder_is_inside_the_checkout(monkeypatch):
     monkeypatch.delenv("ITEMSREL_CACHE_DIR", raising=False)
     folder = cache.cache_dir()
     assert folder.parts[-2:] == (".cache", "itemsrel")
+
+
+def test_entries_of_older_code_are_pruned(tmp_cache, monkeypatch):
+    _, compute = counter()
+    cache.cached("demo", {"a": 1}, compute)
+    cache.cached("demo", {"a": 2}, compute)  # same code: both kept
+    cache.cached("other", {"a": 1}, compute)
+    assert len(list(tmp_cache.glob("demo-*.pkl"))) == 2
+    monkeypatch.setattr(cache, "source_hash", lambda: "f" * 64)  # the code changed
+    cache.cached("demo", {"a": 1}, compute)
+    kept = list(tmp_cache.glob("demo-*.pkl"))
+    assert len(kept) == 1 and kept[0].name.startswith("demo-ffffffffff-")
+    assert len(list(tmp_cache.glob("other-*.pkl"))) == 1  # other names untouched
