@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -126,10 +127,17 @@ def cached(name: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    for old in path.parent.glob(f"{name}-*.pkl"):
+    for old in _entries(path.parent, name):
         if not old.name.startswith(f"{name}-{source}-"):
             old.unlink(missing_ok=True)  # written by other code: unreachable
     return value
+
+
+def _entries(folder: Path, name: str | None) -> list[Path]:
+    """Cache files of ``name`` (all names if None): ``<name>-<10 hex>-<20 hex>.pkl`` exactly."""
+    stem = re.escape(name) if name else r".+"
+    pattern = re.compile(rf"{stem}-[0-9a-f]{{10}}-[0-9a-f]{{20}}\.pkl")
+    return [p for p in folder.glob("*.pkl") if pattern.fullmatch(p.name)]
 
 
 def clear_cache(name: str | None = None) -> int:
@@ -137,9 +145,8 @@ def clear_cache(name: str | None = None) -> int:
     folder = cache_dir()
     if not folder.is_dir():
         return 0
-    pattern = f"{name}-*.pkl" if name else "*.pkl"
     removed = 0
-    for path in folder.glob(pattern):
+    for path in _entries(folder, name):
         path.unlink(missing_ok=True)
         removed += 1
     return removed

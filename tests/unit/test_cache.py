@@ -105,9 +105,10 @@ def test_entries_of_older_code_are_pruned(tmp_cache, monkeypatch):
     cache.cached("demo", {"a": 1}, compute)
     cache.cached("demo", {"a": 2}, compute)  # same code: both kept
     cache.cached("other", {"a": 1}, compute)
-    assert len(list(tmp_cache.glob("demo-*.pkl"))) == 2
+    cache.cached("demo-large", {"a": 1}, compute)  # a longer name with the same prefix
+    assert len(list(tmp_cache.glob("demo-*.pkl"))) == 3
     monkeypatch.setattr(cache, "source_hash", lambda: "f" * 64)  # the code changed
     cache.cached("demo", {"a": 1}, compute)
-    kept = list(tmp_cache.glob("demo-*.pkl"))
-    assert len(kept) == 1 and kept[0].name.startswith("demo-ffffffffff-")
+    kept = sorted(p.name for p in tmp_cache.glob("demo-*.pkl"))
+    assert len(kept) == 2 and kept[0].startswith("demo-ffffffffff-") and kept[1].startswith("demo-large-")
     assert len(list(tmp_cache.glob("other-*.pkl"))) == 1  # other names untouched
