@@ -32,6 +32,7 @@ __all__ = [
     "FixedSubspace",
     "basins",
     "classify",
+    "default_starts",
     "fixed_points",
     "fixed_subspace",
     "iterate",
@@ -181,6 +182,28 @@ def _dedupe(points: list[NDArray[np.float64]], atol: float) -> list[NDArray[np.f
     return kept
 
 
+def default_starts(
+    W: ArrayLike,
+    activation: str | Activation,
+    *,
+    n_grid: int = 5,
+    n_random: int = 64,
+    seed: int = 0,
+) -> NDArray[np.float64]:
+    """Starting points for :func:`fixed_points`, shape (P, N): the ``n_grid``-point grid on
+    [−1.5, 1.5]^N (N ≤ 3; ``n_grid``³ random points beyond), where 200 iterations from the 3^N grid
+    on [0, 1]^N end (duplicates removed), and ``n_random`` seeded uniform points in [−1.5, 1.5]^N.
+    The defaults are thorough; the live widgets use ``n_grid=3, n_random=16``."""
+    W = _check_W(W)
+    phi = get_activation(activation)
+    N = W.shape[0]
+    grid = mesh(n_grid, -1.5, 1.5, N) if N <= 3 else mesh(n_grid, -1.5, 1.5, N, seed)
+    ends = iterate(W, mesh(3, 0.0, 1.0, N, seed), phi, 200)[-1]
+    ends = np.unique(np.round(ends[np.all(np.isfinite(ends), axis=1)], 9), axis=0)
+    rnd = np.random.default_rng(seed).uniform(-1.5, 1.5, (n_random, N))
+    return np.vstack([grid, ends, rnd])
+
+
 def fixed_points(
     W: ArrayLike,
     activation: str | Activation,
@@ -194,8 +217,8 @@ def fixed_points(
     """Isolated fixed points of ``x ↦ φ(W x)``, sorted lexicographically by x.
 
     Roots of ``φ(W x) − x`` are sought with ``scipy.optimize.root`` (hybrid Powell, analytic
-    Jacobian) from ``starts`` (default: the grid on [−1.5, 1.5]^N plus where the iteration from
-    [0, 1]^N ends, plus 64 seeded random points). A linear network with a continuum of fixed
+    Jacobian) from ``starts`` (default :func:`default_starts`: the grid on [−1.5, 1.5]^N, where
+    the iteration from [0, 1]^N ends, and 64 seeded random points). A linear network with a continuum of fixed
     points raises ``ValueError`` (use :func:`fixed_subspace`).
     """
     W = _check_W(W)
@@ -212,10 +235,7 @@ def fixed_points(
         eig = np.linalg.eigvals(jacobian(W, phi, x))
         return [FixedPoint(x, _sorted_eig(eig), classify(eig, stability_tol))]
     if starts is None:
-        grid = mesh(5, -1.5, 1.5, N) if N <= 3 else mesh(4, -1.5, 1.5, N, seed)
-        ends = iterate(W, mesh(3, 0.0, 1.0, N, seed), phi, 200)[-1]
-        rnd = np.random.default_rng(seed).uniform(-1.5, 1.5, (64, N))
-        starts = np.vstack([grid, ends[np.all(np.isfinite(ends), axis=1)], rnd])
+        starts = default_starts(W, phi, seed=seed)
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
 
     def F(x: NDArray[np.float64]) -> NDArray[np.float64]:

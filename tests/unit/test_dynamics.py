@@ -229,3 +229,18 @@ def test_diverging_starts_are_not_converged() -> None:
     b = basins(W, "linear", np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), steps=40)
     np.testing.assert_array_equal(b.labels, [0, -1])
     assert origin.stability == "repelling"
+
+
+def test_default_starts_shapes_and_the_reduced_search() -> None:
+    from itemsrel.dynamics import default_starts
+
+    W = np.diag([0.0, 2.4815, 2.4815])  # chapter 3's tanh network on X'
+    full = default_starts(W, "tanh")
+    quick = default_starts(W, "tanh", n_grid=3, n_random=16)
+    assert full.shape[1] == quick.shape[1] == 3
+    assert len(full) > 125 + 64 and 27 + 16 < len(quick) < len(full)
+    # the reduced search (live widgets) finds the same nine fixed points as the thorough one
+    a = fixed_points(W, "tanh")
+    b = fixed_points(W, "tanh", starts=quick)
+    assert len(a) == len(b) == 9
+    np.testing.assert_allclose([p.x for p in a], [p.x for p in b], atol=1e-9)

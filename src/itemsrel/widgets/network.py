@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from numpy.typing import ArrayLike, NDArray
 from plotly.subplots import make_subplots
 
-from ..dynamics import FixedPoint, FixedSubspace, fixed_points, fixed_subspace
+from ..dynamics import FixedPoint, FixedSubspace, default_starts, fixed_points, fixed_subspace
 from ..figures.flow import flow_figure
 from ..figures.matrices import matrix_trace
 from ..figures.style import COLORS, style
@@ -123,7 +123,11 @@ def network_view(
     if activation == "linear" and fixed_subspace(W).dimension > 0:
         sub = fixed_subspace(W)
     else:
-        fps = fixed_points(W, activation)
+        # the live view searches from fewer starts than the chapters (same points for tanh,
+        # sigmoid and linear networks in a check of ~270 trained networks; 3x faster)
+        fps = fixed_points(
+            W, activation, starts=default_starts(W, activation, n_grid=3, n_random=16)
+        )
     t2 = time.perf_counter()
     return NetworkView(Xn, res, W, pats, losses, fps, sub, {"train": t1 - t0, "analyse": t2 - t1})
 
