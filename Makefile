@@ -62,4 +62,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf _build _plotly_static
+	rm -rf _build _plotly_static .cache/itemsrel
