@@ -22,6 +22,11 @@ classes' per-step bookkeeping (half the cost of a step for small networks; see b
 from its own seed, so a batch of networks gives bit-identical results to the same networks
 trained one at a time, and the same call always gives the same numbers.
 
+Small problems (fewer than :data:`PARALLEL_WORK` multiply-adds per matrix product, B·N²·K) run
+on one CPU thread: their tensor operations are too small to gain from parallel threads, and on a
+busy machine the threads' synchronisation can stall a step for milliseconds. Larger ones use
+torch's thread setting. The caller's setting is restored afterwards.
+
 A network whose loss or weights become non-finite is reported as diverged: its weights are
 returned as NaN and a warning names how many diverged — never silently as a result.
 """
@@ -29,7 +34,8 @@ returned as NaN and a warning names how many diverged — never silently as a re
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +51,7 @@ from .patterns import as_training_set
 __all__ = [
     "INITS",
     "OPTIMIZERS",
+    "PARALLEL_WORK",
     "PENALTIES",
     "TrainResult",
     "default_device",
@@ -55,6 +62,8 @@ __all__ = [
 ]
 
 INITS = ("zeros", "ones", "uniform", "normal")
+#: Multiply-adds per matrix product (B·N²·K) below which training uses a single CPU thread.
+PARALLEL_WORK = 250_000
 OPTIMIZERS = ("sgd", "adam")
 PENALTIES = ("l1", "l2", "rate", "level")
 
@@ -144,6 +153,20 @@ def _seeds(seeds: int | Sequence[int]) -> NDArray[np.int64]:
     if np.any(arr < 0):
         raise ValueError("seeds must be non-negative")
     return arr.astype(np.int64)
+
+
+@contextmanager
+def _threads_for(work: int, device: torch.device) -> Iterator[None]:
+    """One CPU thread for small problems (see the module docstring); restores the setting."""
+    before = torch.get_num_threads()
+    if device.type != "cpu" or work >= PARALLEL_WORK or before == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _optimizer_step(
@@ -380,7 +403,7 @@ def train(
         return G, E
 
     steps_run = 0
-    with torch.no_grad():
+    with torch.no_grad(), _threads_for(B * N * N * K, dev):
         for step in range(steps):
             G, E = gradient(W)
             if step % record_every == 0:

@@ -385,3 +385,33 @@ def test_updates_equal_torch_optimisers_with_autograd(optimizer, opt_kw, activat
     ref = _autograd_reference(PAPER_X, W0, activation, optimizer, 60, reg, **opt_kw)
     assert np.abs(ours.W - W0).max() > 1e-2  # training moved the weights
     np.testing.assert_allclose(ours.W, ref, rtol=1e-10, atol=1e-12)
+
+
+def test_small_problems_run_single_threaded_and_restore_the_setting(monkeypatch) -> None:
+    from itemsrel import training
+
+    seen = []
+    real = training._optimizer_step
+
+    def spy(*args, **kwargs):
+        step = real(*args, **kwargs)
+
+        def wrapped(G):
+            seen.append(torch.get_num_threads())
+            step(G)
+
+        return wrapped
+
+    monkeypatch.setattr(training, "_optimizer_step", spy)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        train(PAPER_X, "tanh", steps=3, seeds=[0], device="cpu")  # B·N²·K = 18: small
+        assert seen == [1, 1, 1]
+        assert torch.get_num_threads() == 2
+        seen.clear()
+        big = np.unique(np.random.default_rng(0).integers(0, 2, (16, 40)), axis=0)
+        train(big, "tanh", steps=2, seeds=range(20), device="cpu")  # 20·1600·16 = 512 000
+        assert seen == [2, 2]
+    finally:
+        torch.set_num_threads(before)
