@@ -15,6 +15,11 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.sweep` — the batched, cached regularisation sweep and its verdict rules (chapter 4).
 - :mod:`itemsrel.gain` — the exact gain of penalised networks W = w·P (chapter 4).
 - :mod:`itemsrel.arc` — ARC-style puzzles answered by Σ_X, and what networks answer (chapter 5).
+- :mod:`itemsrel.geometry` — representational geometry measures (kernel alignment, parallelism,
+  CCGP, dichotomy decoding) and the four-cluster, δ-XOR and aligned-kernel tasks (chapter 6).
+- :mod:`itemsrel.hidden` — one-hidden-layer classifiers, batched torch training, expected-gradient
+  fields (chapter 6).
+- :mod:`itemsrel.claims` — verdicts on qualitative claims from paired seeds (chapter 6).
 - :mod:`itemsrel.groups` — finite groups (cyclic, dihedral, symmetric) as multiplication tables;
   words in x and y (chapter 7).
 - :mod:`itemsrel.irreps` — irreducible representations, characters, isotypic projectors, fusion

@@ -3,7 +3,8 @@
 Each :class:`Activation` carries the same function three ways: for torch tensors (training), for
 numpy arrays (dynamics, figures) and as a sympy expression (analytic solution families), together
 with its derivative and its inverse on the open range. The paper uses the identity, the logistic
-sigmoid ``1/(1+exp(-g z))`` and ``tanh(z - c)``; ReLU is added for later chapters.
+sigmoid ``1/(1+exp(-g z))`` and ``tanh(z - c)``; ReLU and the two-sided saturating ``clip``
+``min(max(z, 0), 1)`` are added for later chapters.
 
 Build one with :func:`get_activation`, e.g. ``get_activation("tanh", shift=0.5)`` for
 ``tanh(z - 0.5)`` or ``get_activation("sigmoid", gain=2.0)``.
@@ -20,13 +21,14 @@ import torch
 
 __all__ = ["ACTIVATIONS", "Activation", "get_activation"]
 
-#: Names accepted by :func:`get_activation` (``shifted_tanh`` is ``tanh`` with a default shift 0.5).
-ACTIVATIONS = ("linear", "tanh", "sigmoid", "relu", "shifted_tanh")
+#: Names accepted by :func:`get_activation` (``shifted_tanh`` is ``tanh`` with a default shift 0.5;
+#: ``clip`` is ReLU saturating at 1, ``min(max(z, 0), 1)``).
+ACTIVATIONS = ("linear", "tanh", "sigmoid", "relu", "shifted_tanh", "clip")
 
 
 @dataclass(frozen=True)
 class Activation:
-    """A strictly (or weakly, for ReLU) increasing activation with parameters.
+    """A strictly (or weakly, for ReLU and clip) increasing activation with parameters.
 
     ``shift`` c: the function is evaluated at ``z - c``; ``gain`` g: at ``g (z - c)``.
     ``low``/``high`` is the open output range (targets must lie strictly inside it to be
@@ -54,9 +56,11 @@ class Activation:
             inner = f"{self.gain:g}·({inner})" if self.shift else f"{self.gain:g}·z"
         if self.name == "linear":
             return inner if inner != "z" else "z (linear)"
-        return {"sigmoid": f"σ({inner})", "relu": f"max(0, {inner})"}.get(
-            self.name, f"{self.name}({inner})"
-        )
+        return {
+            "sigmoid": f"σ({inner})",
+            "relu": f"max(0, {inner})",
+            "clip": f"min(max(0, {inner}), 1)",
+        }.get(self.name, f"{self.name}({inner})")
 
     @property
     def output_range(self) -> tuple[float, float]:
@@ -65,6 +69,7 @@ class Activation:
             "tanh": (-1.0, 1.0),
             "sigmoid": (0.0, 1.0),
             "relu": (0.0, np.inf),
+            "clip": (0.0, 1.0),
         }[self.name]
 
     # --- torch -----------------------------------------------------------------------------
@@ -76,6 +81,8 @@ class Activation:
             return torch.tanh(a)
         if self.name == "sigmoid":
             return torch.sigmoid(a)
+        if self.name == "clip":
+            return torch.clamp(a, 0.0, 1.0)
         return torch.relu(a)
 
     def torch_value_and_grad(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -89,6 +96,8 @@ class Activation:
         if self.name == "sigmoid":
             y = torch.sigmoid(a)
             return y, self.gain * y * (1.0 - y)
+        if self.name == "clip":
+            return torch.clamp(a, 0.0, 1.0), self.gain * ((a > 0) & (a < 1)).to(z.dtype)
         y = torch.relu(a)
         return y, self.gain * (a > 0).to(z.dtype)
 
@@ -101,10 +110,12 @@ class Activation:
             return np.tanh(a)
         if self.name == "sigmoid":
             return 0.5 * (1.0 + np.tanh(0.5 * a))  # overflow-free logistic
+        if self.name == "clip":
+            return np.clip(a, 0.0, 1.0)
         return np.maximum(a, 0.0)
 
     def derivative(self, z: Any) -> np.ndarray:
-        """φ'(z), elementwise (ReLU: 0 at z = shift)."""
+        """φ'(z), elementwise (ReLU: 0 at z = shift; clip: 0 at both corners)."""
         a = self._arg(np.asarray(z, dtype=float))
         if self.name == "linear":
             return np.full_like(a, self.gain)
@@ -113,6 +124,8 @@ class Activation:
         if self.name == "sigmoid":
             s = 0.5 * (1.0 + np.tanh(0.5 * a))
             return self.gain * s * (1.0 - s)
+        if self.name == "clip":
+            return self.gain * ((a > 0) & (a < 1)).astype(float)
         return self.gain * (a > 0).astype(float)
 
     def inverse(self, t: Any) -> np.ndarray:
@@ -122,6 +135,12 @@ class Activation:
         if self.name == "relu":
             if np.any(t <= 0):
                 raise ValueError("ReLU is not invertible at targets <= 0")
+        elif self.name == "clip":
+            if np.any((t <= 0) | (t >= 1)):
+                raise ValueError(
+                    "clip is flat at 0 and 1 (and cannot leave [0, 1]): it is invertible only at "
+                    "targets strictly inside (0, 1)"
+                )
         elif np.any((t <= lo) | (t >= hi)):
             raise ValueError(
                 f"{self.label} cannot output {t[(t <= lo) | (t >= hi)].tolist()} with finite weights: "
@@ -133,7 +152,7 @@ class Activation:
             pre = np.arctanh(t)
         elif self.name == "sigmoid":
             pre = np.log(t / (1.0 - t))
-        else:
+        else:  # relu, and clip on its open range (0, 1), are the identity there
             pre = t
         return pre / self.gain + self.shift
 
@@ -148,6 +167,8 @@ class Activation:
             return sp.tanh(a)
         if self.name == "sigmoid":
             return 1 / (1 + sp.exp(-a))
+        if self.name == "clip":
+            return sp.Min(sp.Max(a, 0), 1)
         return sp.Max(a, 0)
 
 

@@ -21,12 +21,15 @@ CASES = [
     ("sigmoid", 0.25, 3.0),
     ("relu", None, 1.0),
     ("relu", 0.3, 2.0),
+    ("clip", None, 1.0),
+    ("clip", -0.4, 2.0),
 ]
 REFERENCE = {
     "linear": lambda a: a,
     "tanh": np.tanh,
     "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
     "relu": lambda a: np.maximum(a, 0.0),
+    "clip": lambda a: np.minimum(np.maximum(a, 0.0), 1.0),
 }
 
 
@@ -58,7 +61,8 @@ def test_numpy_torch_sympy_agree_with_the_formula(
 def test_derivative_matches_finite_differences(name: str, shift: float | None, gain: float) -> None:
     phi = _act(name, shift, gain)
     h = 1e-6
-    z = Z[np.abs(Z - phi.shift) > 1e-3]  # away from the ReLU kink
+    kinks = [phi.shift, phi.shift + 1.0 / phi.gain] if phi.name == "clip" else [phi.shift]
+    z = Z[np.all([np.abs(Z - k) > 1e-3 for k in kinks], axis=0)]  # away from the kinks
     fd = (phi(z + h) - phi(z - h)) / (2 * h)
     np.testing.assert_allclose(phi.derivative(z), fd, rtol=1e-6, atol=1e-8)
 
@@ -74,7 +78,9 @@ def test_known_values() -> None:
     assert get_activation("id").name == "linear"
 
 
-@pytest.mark.parametrize(("name", "shift", "gain"), [c for c in CASES if c[0] != "relu"])
+@pytest.mark.parametrize(
+    ("name", "shift", "gain"), [c for c in CASES if c[0] not in ("relu", "clip")]
+)
 def test_inverse_round_trips_inside_the_range(name: str, shift: float | None, gain: float) -> None:
     phi = _act(name, shift, gain)
     lo, hi = phi.output_range
@@ -106,10 +112,36 @@ def test_unknown_names_and_bad_gains_raise() -> None:
         get_activation("tanh", gain=0.0)
     with pytest.raises(ValueError, match="gain"):
         get_activation("sigmoid", gain=-1.0)
-    assert set(ACTIVATIONS) == {"linear", "tanh", "sigmoid", "relu", "shifted_tanh"}
+    assert set(ACTIVATIONS) == {"linear", "tanh", "sigmoid", "relu", "shifted_tanh", "clip"}
 
 
 def test_labels() -> None:
     assert get_activation("tanh", shift=0.5).label == "tanh(z − 0.5)"
     assert get_activation("sigmoid", gain=2.0).label == "σ(2·z)"
     assert get_activation("linear").label == "z (linear)"
+
+
+def test_clip_saturates_on_both_sides() -> None:
+    phi = get_activation("clip")
+    z = np.array([-5.0, -1e-9, 0.25, 0.999, 1.0 + 1e-9, 7.0])
+    np.testing.assert_array_equal(phi(z), [0.0, 0.0, 0.25, 0.999, 1.0, 1.0])
+    np.testing.assert_array_equal(phi.derivative(z), [0.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+    assert phi.output_range == (0.0, 1.0)
+    # shift and gain act on the argument: clip(2 (z + 0.4)) has its ramp on (-0.4, 0.1)
+    moved = get_activation("clip", shift=-0.4, gain=2.0)
+    np.testing.assert_allclose(moved([-0.4, -0.15, 0.1, 0.3]), [0.0, 0.5, 1.0, 1.0])
+    np.testing.assert_allclose(moved.derivative([-0.5, -0.15, 0.2]), [0.0, 2.0, 0.0])
+
+
+def test_clip_inverse_on_the_open_range_only() -> None:
+    phi = get_activation("clip", shift=0.5, gain=2.0)
+    np.testing.assert_allclose(phi.inverse([0.2, 0.8]), [0.6, 0.9])
+    np.testing.assert_allclose(phi(phi.inverse([0.2, 0.8])), [0.2, 0.8])
+    for bad in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError, match="clip is flat"):
+            phi.inverse([0.5, bad])
+
+
+def test_clip_label() -> None:
+    assert get_activation("clip").label == "min(max(0, z), 1)"
+    assert get_activation("clip", shift=-0.4, gain=2.0).label == "min(max(0, 2·(z + 0.4)), 1)"
