@@ -125,3 +125,13 @@ def test_explorer_flags_invalid_sets():
     e.editor._on_add()
     assert e.message() is None
     assert symmetry_explorer().children[0].description.startswith("N")
+
+
+def test_explorer_output_holds_the_summary_and_two_figures():
+    e = SymmetryExplorer(X)
+    outs = e.output.outputs
+    assert len(outs) == 3
+    assert "(2 3)" in outs[0]["data"]["text/html"]
+    assert all("application/vnd.plotly.v1+json" in o["data"] for o in outs[1:])
+    e.editor.grid.children[1].children[1].value = False  # 110 -> 010
+    assert "(2 3)" not in e.output.outputs[0]["data"]["text/html"]  # the symmetry is gone

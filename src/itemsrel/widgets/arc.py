@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
-from IPython.display import display
+from IPython.display import HTML
 from numpy.typing import ArrayLike
 from sympy.combinatorics import Permutation
 
@@ -21,6 +21,7 @@ from ..figures.arc import Panel, polygon_rows
 from ..figures.style import COLORS
 from ..patterns import format_pattern
 from ..symmetry import cycle_notation, group_elements, symmetry_group
+from .controls import show
 from .patterns import PatternEditor
 
 __all__ = ["ArcExplorer", "arc_explorer"]
@@ -131,13 +132,10 @@ class ArcExplorer:
     def render(self) -> None:
         """Redraw the output for the current polygons."""
         text, fig = self.view()
-        with self.output:
-            self.output.clear_output(wait=True)
-            if fig is None:
-                display(w.HTML(f"<b style='color:{COLORS['vermillion']}'>{text}</b>"))
-                return
-            display(w.HTML(f"<pre style='line-height:1.3'>{text}</pre>"))
-            fig.show()
+        if fig is None:
+            show(self.output, [HTML(f"<b style='color:{COLORS['vermillion']}'>{text}</b>")])
+        else:
+            show(self.output, [HTML(f"<pre style='line-height:1.3'>{text}</pre>"), fig])
 
 
 def arc_explorer(X0: ArrayLike | None = None, test0: ArrayLike | None = None) -> w.VBox:

@@ -1,13 +1,18 @@
 """Reusable ipywidgets controls and the one mechanism that wires them to a redraw.
 
 :class:`TrainingControls` holds the knobs every chapter offers (activation, initialisation,
-optimiser, learning rate, regularisation); :func:`live_panel` redraws an ``ipywidgets.Output``
-whenever any control changes. Figures are ordinary ``go.Figure`` objects shown inside the
-Output, which works both in JupyterLab and (with its saved state) in the static book.
+optimiser, learning rate, regularisation). Every explorer of the book shows its results the same
+way: a function computes a list of *items* — text, plotly figures, HTML — and :func:`show`
+replaces the contents of an ``ipywidgets.Output`` with them in one piece (:func:`as_outputs`);
+:func:`live_panel` does this now and after every control change. Assigning the outputs, rather
+than printing inside ``with out:``, keeps notebook execution (book build, nbval) from stalling on
+large figures, and keeps the computation testable without a kernel. Figures carry the bundle of
+the current plotly renderer, so they work in JupyterLab and (saved) in the static book.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,7 +21,7 @@ import ipywidgets as w
 from ..activations import ACTIVATIONS
 from ..training import INITS, OPTIMIZERS, PENALTIES
 
-__all__ = ["TrainingControls", "live_panel"]
+__all__ = ["TrainingControls", "as_outputs", "live_panel", "show"]
 
 _STYLE = {"description_width": "120px"}
 _LAYOUT = w.Layout(width="360px")
@@ -115,23 +120,65 @@ class TrainingControls:
         return w.VBox(self.widgets)
 
 
-def live_panel(
-    controls: Sequence[w.Widget], render: Callable[[], None], *, layout: str = "column"
-) -> w.Box:
-    """A panel that calls ``render()`` inside an Output now and after every control change.
+def as_outputs(items: Sequence[Any]) -> tuple[dict[str, Any], ...]:
+    """Output-widget entries for ``items``: ``str`` → text, objects with ``_repr_mimebundle_``
+    (plotly figures: the current renderer's bundle) or ``_repr_html_`` (``IPython.display.HTML``)
+    → rich display. Anything else raises ``TypeError``."""
+    outs: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, str):
+            text = item if item.endswith("\n") else item + "\n"
+            outs.append({"output_type": "stream", "name": "stdout", "text": text})
+        elif hasattr(item, "_repr_mimebundle_"):
+            bundle = item._repr_mimebundle_()
+            data = bundle[0] if isinstance(bundle, tuple) else bundle
+            outs.append({"output_type": "display_data", "data": data, "metadata": {}})
+        elif hasattr(item, "_repr_html_"):
+            outs.append(
+                {
+                    "output_type": "display_data",
+                    "data": {"text/html": item._repr_html_(), "text/plain": repr(item)},
+                    "metadata": {},
+                }
+            )
+        else:
+            raise TypeError(f"cannot show an item of type {type(item).__name__} in a panel")
+    return tuple(outs)
 
-    ``render`` displays whatever it wants (figures, tables); errors are shown in the panel, not
-    swallowed. Returns the panel (controls + output) to display.
+
+def show(out: w.Output, items: Sequence[Any]) -> None:
+    """Replace everything ``out`` shows by ``items`` (see :func:`as_outputs`)."""
+    out.outputs = as_outputs(items)
+
+
+def live_panel(
+    controls: Sequence[w.Widget],
+    items: Callable[[], Sequence[Any]],
+    *,
+    layout: str = "column",
+) -> w.Box:
+    """Controls above (or beside) an Output that shows ``items()`` now and after every change.
+
+    ``items()`` returns what to show (text, figures, HTML). A ``ValueError`` (bad input, e.g. a
+    diverging learning rate) is shown as a warning line. Any other error of the *first* call
+    propagates, so a broken panel fails the notebook's execution instead of being saved into the
+    book; later errors (interactive changes) are shown with their traceback in the panel.
     """
     out = w.Output(layout=w.Layout(min_height="200px"))
 
-    def redraw(_: Any = None) -> None:
-        with out:
-            out.clear_output(wait=True)
-            render()
+    def redraw(_: Any = None, *, first: bool = False) -> None:
+        try:
+            content = items()
+        except ValueError as exc:
+            content = [f"⚠ {exc}"]
+        except Exception:
+            if first:
+                raise
+            content = ["⚠ the panel failed:\n" + traceback.format_exc()]
+        show(out, content)
 
     for c in controls:
         c.observe(redraw, names="value")
-    redraw()
+    redraw(first=True)
     ctrl = w.VBox(list(controls))
     return w.VBox([ctrl, out]) if layout == "column" else w.HBox([ctrl, out])

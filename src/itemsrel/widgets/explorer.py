@@ -8,12 +8,15 @@ symmetry-consistent / span patterns. Invalid sets (duplicates, no items) show a 
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as w
 import numpy as np
-from IPython.display import display
+from IPython.display import HTML
 from numpy.typing import ArrayLike
 
 from ..figures.symmetry import invariant_pattern_figure, symmetry_summary, training_set_figure
+from .controls import show
 from .patterns import PatternEditor
 
 __all__ = ["SymmetryExplorer", "symmetry_explorer"]
@@ -65,18 +68,22 @@ class SymmetryExplorer:
         """Why the current set is invalid, or None."""
         return self.editor.duplicate_message()
 
+    def view(self) -> list[Any]:
+        """What the output shows for the current items: the summary and two figures (or why the
+        set is invalid)."""
+        msg = self.message()
+        if msg is not None:
+            return [HTML(f"<b style='color:#D55E00'>{msg}</b>")]
+        s = symmetry_summary(np.array(self.items))
+        return [
+            HTML(f"<pre style='line-height:1.3'>{s.text()}</pre>"),
+            invariant_pattern_figure(s.group, s.N, height=300),
+            training_set_figure(s.X, height=260),
+        ]
+
     def render(self) -> None:
         """Redraw the output for the current items."""
-        with self.output:
-            self.output.clear_output(wait=True)
-            msg = self.message()
-            if msg is not None:
-                display(w.HTML(f"<b style='color:#D55E00'>{msg}</b>"))
-                return
-            s = symmetry_summary(np.array(self.items))
-            display(w.HTML(f"<pre style='line-height:1.3'>{s.text()}</pre>"))
-            invariant_pattern_figure(s.group, s.N, height=300).show()
-            training_set_figure(s.X, height=260).show()
+        show(self.output, self.view())
 
 
 def symmetry_explorer(X0: ArrayLike | None = None) -> w.VBox:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import ipywidgets as w
 import numpy as np
@@ -31,6 +30,7 @@ from ..hidden import (
     representation_metrics,
     train_hidden,
 )
+from .controls import live_panel
 
 __all__ = [
     "EXPLORER_ACTIVATIONS",
@@ -163,20 +163,6 @@ def geometry_view(
     )
 
 
-def _as_outputs(items: list[str | go.Figure]) -> tuple[dict[str, Any], ...]:
-    """Output-widget entries for text and plotly figures (the figure's own mime bundle, i.e.
-    what the current plotly renderer would display, without displaying it)."""
-    outs: list[dict[str, Any]] = []
-    for item in items:
-        if isinstance(item, str):
-            outs.append({"output_type": "stream", "name": "stdout", "text": item})
-        else:
-            outs.append(
-                {"output_type": "display_data", "data": item._repr_mimebundle_(), "metadata": {}}
-            )
-    return tuple(outs)
-
-
 def geometry_panel_items(
     activation: str, delta: float, sigma_train: float, hidden: int
 ) -> list[str | go.Figure]:
@@ -216,14 +202,8 @@ def geometry_panel_items(
 def geometry_explorer(
     activation: str = "tanh", delta: float = 0.5, sigma_train: float = 1.0, hidden: int = 32
 ) -> w.Box:
-    """Widget panel: activation, δ, training noise σ and hidden width → trajectories and measures.
-
-    The same pattern as :func:`~itemsrel.widgets.controls.live_panel` (controls above an Output,
-    redrawn on every change), except that the Output's contents are replaced in one piece
-    (``out.outputs = ...``) instead of being printed inside ``with out:``. Large figures printed
-    inside an Output make nbclient (book build, nbval) echo every output back to the kernel on
-    the shell channel, and that can stall the cell until nbclient's timeout.
-    """
+    """Widget panel: activation, δ, training noise σ and hidden width → trajectories and measures
+    (:func:`~itemsrel.widgets.controls.live_panel` over :func:`geometry_panel_items`)."""
     style = {"description_width": "150px"}
     layout = w.Layout(width="420px")
     act = w.Dropdown(
@@ -261,14 +241,7 @@ def geometry_explorer(
         style=style,
         layout=layout,
     )
-    out = w.Output(layout=w.Layout(min_height="200px"))
-
-    def redraw(_: Any = None) -> None:
-        out.outputs = _as_outputs(
-            geometry_panel_items(act.value, dlt.value, sig.value, width.value)
-        )
-
-    for c in (act, dlt, sig, width):
-        c.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.VBox([act, dlt, sig, width]), out])
+    return live_panel(
+        [act, dlt, sig, width],
+        lambda: geometry_panel_items(act.value, dlt.value, sig.value, width.value),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as w
 import numpy as np
@@ -168,25 +169,20 @@ def grokking_explorer(
     )
     controls = [c_group, c_word, c_frac, c_wd, c_width, c_steps, c_lr, c_act, c_seed]
 
-    def render() -> None:
-        try:
-            view = grokking_view(
-                c_group.value,
-                c_word.value,
-                c_frac.value,
-                c_wd.value,
-                c_width.value,
-                steps=c_steps.value,
-                lr=c_lr.value,
-                activation=c_act.value,
-                seed=c_seed.value,
-            )
-        except ValueError as exc:
-            print(f"⚠ {exc}")
-            return
+    def items() -> list[Any]:
+        view = grokking_view(
+            c_group.value,
+            c_word.value,
+            c_frac.value,
+            c_wd.value,
+            c_width.value,
+            steps=c_steps.value,
+            lr=c_lr.value,
+            activation=c_act.value,
+            seed=c_seed.value,
+        )
         t = view.result.tasks[0]
         title = f"{t.group.name}: {t.word}, fraction {t.fraction:g}, λ = {t.weight_decay:g}"
-        curves_figure(view.result, title=title).show()
-        print(view.text())
+        return [curves_figure(view.result, title=title), view.text()]
 
-    return live_panel(controls, render)
+    return live_panel(controls, items)

@@ -26,7 +26,7 @@ from ..patterns import all_patterns, as_training_set, format_pattern
 from ..training import TrainResult, pattern_loss, train
 from .controls import TrainingControls, live_panel
 
-__all__ = ["NetworkView", "network_explorer", "network_view"]
+__all__ = ["NetworkView", "network_explorer", "network_items", "network_view"]
 
 
 @dataclass
@@ -132,6 +132,46 @@ def network_view(
     return NetworkView(Xn, res, W, pats, losses, fps, sub, {"train": t1 - t0, "analyse": t2 - t1})
 
 
+def network_items(view: NetworkView, activation: str) -> list[Any]:
+    """What the explorer shows for one trained network: W and the per-pattern losses, the flow
+    field (N = 3), and the fixed points and timings as text."""
+    t0 = time.perf_counter()
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.4, 0.6],
+        subplot_titles=("weights W", "loss per pattern"),
+        horizontal_spacing=0.12,
+    )
+    N = view.W.shape[0]
+    zmax = float(np.max(np.abs(view.W))) or 1.0
+    fig.add_trace(matrix_trace(view.W, zmax, 2, showscale=False), row=1, col=1)
+    fig.update_xaxes(type="category", title_text="from unit j", row=1, col=1)
+    fig.update_yaxes(type="category", title_text="to unit i", row=1, col=1)
+    for tr in view.loss_figure().data:
+        fig.add_trace(tr, row=1, col=2)
+    fig.update_yaxes(title_text="loss", row=1, col=2)
+    items: list[Any] = [style(fig, height=320)]
+    if N == 3:
+        items.append(
+            flow_figure(
+                view.W,
+                activation,
+                training_set=view.X,
+                fixed=view.fixed,
+                subspace=view.subspace,
+                title=f"flow field, φ = {activation}",
+                height=460,
+            )
+        )
+    items.append(view.summary())
+    items.append(
+        f"timing: train {1e3 * view.timings['train']:.0f} ms, analyse "
+        f"{1e3 * view.timings['analyse']:.0f} ms, figures {1e3 * (time.perf_counter() - t0):.0f} ms"
+    )
+    return items
+
+
 def network_explorer(
     X: ArrayLike, controls: TrainingControls | None = None, **defaults: Any
 ) -> w.Box:
@@ -139,44 +179,8 @@ def network_explorer(
     Xn = as_training_set(X)
     ctl = controls or TrainingControls(**defaults)
 
-    def render() -> None:
+    def items() -> list[Any]:
         vals = ctl.values()
-        try:
-            view = network_view(Xn, **vals)
-        except ValueError as exc:
-            print(f"⚠ {exc}")
-            return
-        t0 = time.perf_counter()
-        fig = make_subplots(
-            rows=1,
-            cols=2,
-            column_widths=[0.4, 0.6],
-            subplot_titles=("weights W", "loss per pattern"),
-            horizontal_spacing=0.12,
-        )
-        N = view.W.shape[0]
-        zmax = float(np.max(np.abs(view.W))) or 1.0
-        fig.add_trace(matrix_trace(view.W, zmax, 2, showscale=False), row=1, col=1)
-        fig.update_xaxes(type="category", title_text="from unit j", row=1, col=1)
-        fig.update_yaxes(type="category", title_text="to unit i", row=1, col=1)
-        for tr in view.loss_figure().data:
-            fig.add_trace(tr, row=1, col=2)
-        fig.update_yaxes(title_text="loss", row=1, col=2)
-        style(fig, height=320).show()
-        if N == 3:
-            flow_figure(
-                view.W,
-                vals["activation"],
-                training_set=Xn,
-                fixed=view.fixed,
-                subspace=view.subspace,
-                title=f"flow field, φ = {vals['activation']}",
-                height=460,
-            ).show()
-        print(view.summary())
-        print(
-            f"timing: train {1e3 * view.timings['train']:.0f} ms, analyse {1e3 * view.timings['analyse']:.0f} ms, "
-            f"figures {1e3 * (time.perf_counter() - t0):.0f} ms"
-        )
+        return network_items(network_view(Xn, **vals), vals["activation"])
 
-    return live_panel(ctl.widgets, render)
+    return live_panel(ctl.widgets, items)
