@@ -4,7 +4,8 @@ Usage: python tools/store_notebook.py NOTEBOOK [NOTEBOOK ...]
 
 Each notebook is executed top to bottom with the project's kernel; the outputs of cells that
 start with ``# NBVAL_CHECK_OUTPUT`` are kept (nbval compares them), all other outputs are
-cleared, so stored notebooks stay small and free of figure payloads.
+cleared, so stored notebooks stay small and free of figure payloads; execution timestamps are
+dropped, so a re-stored notebook differs from the old one only where its checked outputs do.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def store(path: Path) -> None:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
+        cell.metadata.pop("execution", None)  # timestamps: noise in every diff
         if not cell.source.lstrip().startswith(MARKER):
             cell.outputs = []
             cell.execution_count = None

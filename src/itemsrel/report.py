@@ -94,6 +94,17 @@ def compare(
     return Comparison(quantity, paper, ours, float(tol), note)
 
 
+#: Differences below this are the rounding of float64 arithmetic and print as "< 1e-12" (a printed
+#: 3.7e-16 would change with any reordering of the arithmetic, and means 0).
+ROUNDING = 1e-12
+
+
+def _diff_text(d: float | None) -> str:
+    if d is None:
+        return "—"
+    return f"< {ROUNDING:.0e}" if d < ROUNDING else f"{d:.1e}"
+
+
 def verdict_table(rows: Sequence[Comparison], digits: int = 4) -> pd.DataFrame:
     """Rows as a table: quantity, paper, this book, max |difference|, tolerance, verdict, note."""
     data = [
@@ -101,7 +112,7 @@ def verdict_table(rows: Sequence[Comparison], digits: int = 4) -> pd.DataFrame:
             "quantity": r.quantity,
             "paper": fmt(r.paper, digits),
             "this book": fmt(r.ours, digits),
-            "max |diff|": "—" if r.difference is None else f"{r.difference:.1e}",
+            "max |diff|": _diff_text(r.difference),
             "tolerance": f"{r.tol:.0e}",
             "verdict": r.verdict,
             "note": r.note,

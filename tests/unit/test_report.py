@@ -43,3 +43,11 @@ def test_compare_verdicts_and_tolerance():
 def test_fmt_rounds_negative_zero():
     assert fmt(-1e-9) == "0.0000"
     assert fmt([[1, -0.00001], [0.5, 2]], 2) == "1.00 0.00; 0.50 2.00"
+
+
+def test_verdict_table_prints_rounding_as_such():
+    from itemsrel.report import verdict_table
+
+    t = verdict_table([compare("a", 0.0, 4e-33, 1e-3), compare("b", 0.4251, 1 / 3, 1e-3)])
+    assert t["max |diff|"].tolist() == ["< 1e-12", "9.2e-02"]
+    assert t["verdict"].tolist() == [AGREES, DIFFERS]
