@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import time
 from pathlib import Path
 
@@ -62,13 +63,22 @@ def main() -> None:
         results[name] = res
         sections.append(md)
         print(md, flush=True)
+    previous = (
+        json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
+    )
+    if not args.book and "book" in previous:
+        results["book"] = previous["book"]  # keep the last book timing (and say so below)
+    # written now: the book benchmark builds the Performance page, which reads this file
+    (HERE / "results.json").write_text(json.dumps(results, indent=1))
     if args.book:
         print("\n== book ==", flush=True)
         res, md = bench_book.run(quick=args.quick)
         results["book"] = res
         sections.append(md)
         print(md, flush=True)
-    (HERE / "results.json").write_text(json.dumps(results, indent=1))
+        (HERE / "results.json").write_text(json.dumps(results, indent=1))
+    elif "book" in results:
+        sections.append("## 4. Book\n\nNot rerun in this run (`--book`); results.json keeps the last timing.\n")
     m = results["machine"]
     header = (
         "# Benchmark results\n\n"
@@ -77,7 +87,10 @@ def main() -> None:
         "Written by `python -m benchmarks` (`make bench`); every figure is measured in the same run as "
         "its peer.\n"
     )
-    (HERE / "RESULTS.md").write_text(header + "\n" + "\n".join(sections))
+    # one block per "## n." heading, in the numbering of the issue (training also writes section 5)
+    blocks = re.split(r"(?m)^(?=## \d)", "\n".join(sections))
+    blocks = sorted((b for b in blocks if b.strip()), key=lambda b: int(re.match(r"## (\d)", b)[1]))
+    (HERE / "RESULTS.md").write_text(header + "\n" + "\n".join(blocks))
     print(f"\nwrote {HERE / 'RESULTS.md'} and {HERE / 'results.json'}")
 
 

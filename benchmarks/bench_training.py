@@ -146,7 +146,9 @@ def run(quick: bool = False) -> tuple[dict, str]:
         "| N | K items | B | µs / step |",
         "|---|---|---|---|",
         *srows,
-        "\nAt small N·B the cost per step is flat (interpreter and dispatch overhead, ≈ 25–40 µs); "
-        "it grows ∝ B·N²·K once the arithmetic dominates.\n",
+        "\nAt small N·B the cost per step is flat (dispatching a handful of tensor operations, "
+        "≈ 20–40 µs); it grows ∝ B·N²·K once the arithmetic dominates. Problems below "
+        "`itemsrel.training.PARALLEL_WORK` (250 000 multiply-adds per product) run on one thread, "
+        "larger ones on torch's threads (two here).\n",
     ]
     return res, "\n".join(md)
