@@ -35,7 +35,13 @@ VENV = REPO / ".venv"
 LAB_ROOT = Path(os.environ.get("ITEMSREL_LAB_ROOT", REPO)).resolve()
 
 #: Chapter notebooks (relative to the server root) whose first slider must drive an output.
-LAB_NOTEBOOKS = ["notebooks/01_symmetry.ipynb"]
+LAB_NOTEBOOKS = [
+    "notebooks/01_symmetry.ipynb",
+    "notebooks/04_regularisation.ipynb",
+    "notebooks/05_arc.ipynb",
+    "notebooks/06_representations.ipynb",
+    "notebooks/07_group_words.ipynb",
+]
 
 SERVER_START_TIMEOUT_S = 60
 LAB_LOAD_TIMEOUT_MS = 60_000  # JupyterLab shell + notebook open
