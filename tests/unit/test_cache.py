@@ -8,13 +8,6 @@ import pytest
 from itemsrel import cache
 
 
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("ITEMSREL_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("ITEMSREL_CACHE", raising=False)
-    return tmp_path
-
-
 def counter():
     calls = []
 

@@ -30,13 +30,6 @@ SMALL = SweepConfig(
 )
 
 
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("ITEMSREL_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("ITEMSREL_CACHE", raising=False)
-    return tmp_path
-
-
 def test_rows_and_labels():
     df = run_sweep({"X'": PAPER_X_PRIME}, SMALL, progress=False, use_cache=False)
     assert len(df) == (1 + 2 * 2) * 2 * 3

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from numpy.typing import ArrayLike, NDArray
 from plotly.subplots import make_subplots
 
-from .style import ACTIVATION_COLORS, COLORS, style
+from .style import ACTIVATION_COLORS, COLORS, band_trace, style
 
 __all__ = ["SERIES_COLORS", "metric_panels", "series_color", "trajectory_figure"]
 
@@ -38,12 +38,6 @@ def series_color(key: str) -> str:
     """Colour of a series: :data:`SERIES_COLORS` by key (case-insensitive prefix before a space)."""
     k = key.lower().split(" ")[0]
     return SERIES_COLORS.get(k, COLORS["black"])
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    h = hex_color.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def _plot_x(xs: NDArray[np.float64], log_x: bool) -> NDArray[np.float64]:
@@ -117,18 +111,7 @@ def metric_panels(
             sd = v.std(axis=1, ddof=1) if v.shape[1] > 1 else np.zeros_like(mean)
             r, c = m_i // cols + 1, m_i % cols + 1
             fig.add_trace(
-                go.Scatter(
-                    x=np.concatenate([xp, xp[::-1]]),
-                    y=np.concatenate([mean + sd, (mean - sd)[::-1]]),
-                    fill="toself",
-                    fillcolor=_rgba(color, 0.15),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=series,
-                ),
-                row=r,
-                col=c,
+                band_trace(xp, mean - sd, mean + sd, color, legendgroup=series), row=r, col=c
             )
             fig.add_trace(
                 go.Scatter(

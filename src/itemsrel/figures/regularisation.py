@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import ACTIVATION_COLORS, COLORS, style
+from .style import ACTIVATION_COLORS, COLORS, band_trace, style
 
 __all__ = ["METRIC_LABELS", "PENALTY_STYLE", "gain_figure", "strength_figure", "tradeoff_figure"]
 
@@ -88,12 +88,6 @@ def _rows(summary: pd.DataFrame, training_set: str, init: str) -> pd.DataFrame:
     return sel
 
 
-def _rgba(hex_color: str, alpha: float) -> str:
-    h = hex_color.lstrip("#")
-    r, g, b = (int(h[k : k + 2], 16) for k in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
 def strength_figure(
     summary: pd.DataFrame,
     metric: str,
@@ -131,21 +125,7 @@ def strength_figure(
             sd = np.nan_to_num(r[s].to_numpy())
             band_hi = np.maximum(r[m].to_numpy() + sd, lo)
             band_lo = np.maximum(r[m].to_numpy() - sd, lo)
-            fig.add_trace(
-                go.Scatter(
-                    x=np.concatenate([x, x[::-1]]),
-                    y=np.concatenate([band_hi, band_lo[::-1]]),
-                    mode="lines",
-                    fill="toself",
-                    fillcolor=_rgba(color, 0.15),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=act,
-                ),
-                row=r_,
-                col=c_,
-            )
+            fig.add_trace(band_trace(x, band_lo, band_hi, color, legendgroup=act), row=r_, col=c_)
             fig.add_trace(
                 go.Scatter(
                     x=x,

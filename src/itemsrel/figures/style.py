@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
@@ -23,6 +25,8 @@ __all__ = [
     "ACTIVATION_COLORS",
     "BLUES",
     "COLORS",
+    "band_trace",
+    "rgba",
     "style",
     "use_book_renderer",
 ]
@@ -81,6 +85,32 @@ _TEMPLATE = go.layout.Template(
     )
 )
 pio.templates["itemsrel"] = _TEMPLATE
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    """``#rrggbb`` as ``rgba(r,g,b,alpha)`` (for translucent fills)."""
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def band_trace(
+    x: Any, lower: Any, upper: Any, color: str, *, legendgroup: str | None = None
+) -> go.Scatter:
+    """A translucent band between ``lower`` and ``upper`` over ``x`` (e.g. mean ± sd), drawn
+    without markers or hover, in the legend group of the line it belongs to."""
+    x, lower, upper = (np.asarray(v, dtype=float) for v in (x, lower, upper))
+    return go.Scatter(
+        x=np.concatenate([x, x[::-1]]),
+        y=np.concatenate([upper, lower[::-1]]),
+        mode="lines",
+        fill="toself",
+        fillcolor=rgba(color, 0.15),
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=legendgroup,
+    )
 
 
 def style(
