@@ -58,12 +58,12 @@ class SweepConfig:
 
     activations: tuple[str, ...] = ("linear", "tanh", "sigmoid", "relu")
     penalties: tuple[str, ...] = PENALTIES
-    strengths: tuple[float, ...] = (1e-3, 1e-2, 1e-1, 1.0)
+    strengths: tuple[float, ...] = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
     inits: tuple[str, ...] = ("normal", "uniform")
     n_seeds: int = 20
     optimizer: str = "sgd"
     lr: float = 0.5
-    steps: int = 3000
+    steps: int = 2000
     sigma: float = 0.05
     level_target: float = 0.5
     extra: dict[str, Any] = field(default_factory=dict)  # passed on to train()
