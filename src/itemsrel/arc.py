@@ -48,8 +48,8 @@ ANSWER_KINDS = (
     "applies a rule",
     "returns the test item",
     "recalls a training item",
-    "other",
-    "no fixed point",
+    "other pattern",
+    "no binary answer",
 )
 
 
@@ -193,7 +193,7 @@ def _try_puzzle(N: int, rng: np.random.Generator, max_items: int) -> Puzzle | No
 @dataclass(frozen=True)
 class NetworkAnswers:
     """What trained networks answer, one entry per puzzle: ``answers`` (binary patterns; all −1
-    where no fixed point was reached), ``kinds`` (one of :data:`ANSWER_KINDS`),
+    where the network gave no binary answer), ``kinds`` (one of :data:`ANSWER_KINDS`),
     ``rule_asymmetry`` (``‖s·W − W‖_F / ‖W‖_F`` for the planted rule s: 0 when the rule is
     written into the weights exactly) and the ``activation`` used."""
 
@@ -206,7 +206,8 @@ class NetworkAnswers:
 def classify_answers(
     puzzles: Sequence[Puzzle], answers: Sequence[ArrayLike | None]
 ) -> NDArray[np.str_]:
-    """The kind (:data:`ANSWER_KINDS`) of each answer; ``None`` means no fixed point reached."""
+    """The kind (:data:`ANSWER_KINDS`) of each answer; ``None`` means the network gave no binary
+    answer (it did not settle, or settled with a unit at ½)."""
     if len(puzzles) != len(answers):
         raise ValueError(f"{len(puzzles)} puzzles but {len(answers)} answers")
     kinds = []
@@ -237,11 +238,14 @@ def network_answers(
     steps: int = 1500,
     iterations: int = 200,
     tol: float = 1e-3,
+    undecided: float = 1e-3,
 ) -> NetworkAnswers:
     """Train one auto-associator per puzzle on its items, iterate ``x ← φ(W x)`` from the test
     item, and binarise the end state at ½ if it has settled (no unit moves by more than ``tol``
     in the last of ``iterations`` steps; binarising makes the slow drift of a not fully
-    converged linear network harmless). Puzzles of equal (K, N) train together as one batch; network p draws
+    converged linear network harmless). A settled state with a unit within ``undecided`` of ½
+    (e.g. a linear network's projection of t onto an item's midpoint) is no binary answer, and
+    neither is a diverged network. Puzzles of equal (K, N) train together as one batch; network p draws
     its initial weights from seed ``seed + p``."""
     from .training import train
 
@@ -268,7 +272,8 @@ def network_answers(
                 continue
             traj = iterate(W, pz.test.astype(float), phi, iterations)
             end, before = traj[-1, 0], traj[-2, 0]
-            if np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol:
+            settled = np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol
+            if settled and np.min(np.abs(end - 0.5)) > undecided:
                 answers[p] = (end > 0.5).astype(np.int8)
             norm = np.linalg.norm(W)
             asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0

@@ -27,6 +27,7 @@ __all__ = [
     "claim_verdict",
     "compare",
     "fmt",
+    "rounding_text",
     "verdict_table",
 ]
 
@@ -99,7 +100,9 @@ def compare(
 ROUNDING = 1e-12
 
 
-def _diff_text(d: float | None) -> str:
+def rounding_text(d: float | None) -> str:
+    """A non-negative difference or size as text: ``< 1e-12`` at the rounding level of float64
+    arithmetic, else one significant digit and a half (``9.2e-02``); ``—`` for None."""
     if d is None:
         return "—"
     return f"< {ROUNDING:.0e}" if d < ROUNDING else f"{d:.1e}"
@@ -112,7 +115,7 @@ def verdict_table(rows: Sequence[Comparison], digits: int = 4) -> pd.DataFrame:
             "quantity": r.quantity,
             "paper": fmt(r.paper, digits),
             "this book": fmt(r.ours, digits),
-            "max |diff|": _diff_text(r.difference),
+            "max |diff|": rounding_text(r.difference),
             "tolerance": f"{r.tol:.0e}",
             "verdict": r.verdict,
             "note": r.note,

@@ -116,3 +116,33 @@ def test_bad_arguments():
         predict(PAPER_X_PRIME, [1, 0])
     with pytest.raises(ValueError, match="puzzles"):
         classify_answers([], [None])
+
+
+def test_a_state_halfway_between_patterns_is_no_binary_answer():
+    from sympy.combinatorics import Permutation
+
+    from itemsrel.arc import Puzzle
+
+    # X = {110, 001}: the linear network projects the test 100 onto (1/2, 1/2, 0), the midpoint
+    # of 100 and the rule's answer 010; reading it as 000 or 110 would be a coin flip.
+    X = np.array([[1, 1, 0], [0, 0, 1]], np.int8)
+    p = Puzzle(X, np.array([1, 0, 0], np.int8), Permutation([1, 0, 2]), predict(X, [1, 0, 0]))
+    assert p.answers.tolist() == [[0, 1, 0]]
+    out = network_answers([p], "linear", init="zeros", steps=1500)
+    assert out.kinds[0] == ANSWER_KINDS[4]
+    assert (out.answers[0] < 0).all()
+
+
+def test_answer_and_puzzle_figures(puzzles):
+    from itemsrel.figures.arc import answers_figure, puzzle_figure
+
+    fig = answers_figure(
+        {"a": ["applies a rule", "other pattern"], "b": ["other pattern"] * 2}, ANSWER_KINDS
+    )
+    assert [t.name for t in fig.data] == list(ANSWER_KINDS)
+    assert list(fig.data[0].x) == [50.0, 0.0] and list(fig.data[3].x) == [50.0, 100.0]
+    out = network_answers(puzzles[:2], "tanh", steps=200)
+    pf = puzzle_figure(puzzles[1], {"tanh": out}, 1)
+    captions = [a.text for a in pf.layout.annotations]
+    assert any(c.startswith("tanh:<br>") for c in captions)
+    assert any(c.startswith("rule's answer") for c in captions)

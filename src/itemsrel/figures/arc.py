@@ -15,8 +15,10 @@ wraps long rows, so figures stay readable in the book's ~600 px text column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
@@ -25,7 +27,18 @@ from numpy.typing import ArrayLike
 from ..patterns import as_pattern
 from .style import COLORS, style
 
-__all__ = ["BIT_STYLE", "Panel", "polygon_row", "polygon_rows"]
+if TYPE_CHECKING:
+    from ..arc import NetworkAnswers, Puzzle
+
+__all__ = [
+    "BIT_STYLE",
+    "KIND_COLORS",
+    "Panel",
+    "answers_figure",
+    "polygon_row",
+    "polygon_rows",
+    "puzzle_figure",
+]
 
 #: Line colour, width and dash for bit 1 and bit 0.
 BIT_STYLE = {
@@ -208,3 +221,66 @@ def polygon_row(
 ) -> go.Figure:
     """One row of polygons and connector texts (wrapped after ``per_row`` polygons)."""
     return polygon_rows([items], title=title, edge_numbers=edge_numbers, per_row=per_row)
+
+
+#: Colour of each kind of answer (:data:`itemsrel.arc.ANSWER_KINDS`), in that order.
+KIND_COLORS = (COLORS["green"], COLORS["sky"], COLORS["orange"], COLORS["grey"], COLORS["black"])
+
+
+def answers_figure(
+    kinds: Mapping[str, Sequence[str]], kind_names: Sequence[str], *, title: str | None = None
+) -> go.Figure:
+    """Stacked horizontal bars: for each solver (key), the share of puzzles per answer kind.
+
+    ``kinds[solver]`` lists one kind per puzzle; ``kind_names`` fixes the order and the colours
+    (:data:`KIND_COLORS`)."""
+    labels = list(kinds)
+    fig = go.Figure()
+    for j, kind in enumerate(kind_names):
+        shares = [100.0 * Counter(kinds[s])[kind] / max(1, len(kinds[s])) for s in labels]
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=shares,
+                name=kind,
+                orientation="h",
+                marker_color=KIND_COLORS[j % len(KIND_COLORS)],
+                hovertemplate="%{y}: %{x:.1f} % of puzzles<extra>" + kind + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.25}, margin={"l": 140})
+    fig.update_xaxes(title_text="share of the puzzles (%)", range=[0, 100])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return style(fig, title=title, height=420)
+
+
+def puzzle_figure(
+    puzzle: Puzzle, answers: Mapping[str, NetworkAnswers], index: int, *, title: str | None = None
+) -> go.Figure:
+    """One generated puzzle (``answers[name]`` holds the networks' answers to a list of puzzles,
+    ``index`` this puzzle's place in it): the examples, then the test, the planted rule and its
+    answer (green frame), and what each network answered."""
+
+    def word(x: np.ndarray) -> str:
+        return "".join(str(int(v)) for v in x)
+
+    row: list[Panel | str] = [
+        "test:",
+        Panel(puzzle.test, word(puzzle.test)),
+        puzzle.rule_text,
+        Panel(
+            puzzle.answers[0], f"rule's answer<br>{word(puzzle.answers[0])}", frame=COLORS["green"]
+        ),
+        "networks:",
+    ]
+    for name, out in answers.items():
+        a = out.answers[index]
+        shown = a if (a >= 0).all() else np.zeros(puzzle.N, dtype=np.int8)
+        row.append(Panel(shown, f"{name}:<br>{out.kinds[index]}"))
+    return polygon_rows(
+        [[Panel(x, word(x)) for x in puzzle.X], row],
+        row_labels=["examples", "test, the rule's answer, the networks' answers"],
+        per_row=6,
+        edge_numbers=False,
+        title=title,
+    )

@@ -115,7 +115,7 @@ class ArcExplorer:
             out = network_answers([puzzle], name, steps=1500)
             a = out.answers[0]
             if (a < 0).any():
-                nets.append(Panel(np.zeros(N, dtype=np.int8), f"{name}:<br>no fixed point"))
+                nets.append(Panel(np.zeros(N, dtype=np.int8), f"{name}:<br>no binary answer"))
             else:
                 ok = COLORS["green"] if out.kinds[0] == "applies a rule" else None
                 nets.append(Panel(a, f"{name}:<br>{out.kinds[0]}", frame=ok))
