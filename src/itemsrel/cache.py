@@ -5,7 +5,8 @@
 * a ``name`` (what is computed, e.g. ``"regularisation-sweep"``),
 * the ``params`` the computation depends on (any JSON-able mix of dicts, lists, strings, numbers,
   numpy arrays and scalars; dict order does not matter),
-* a hash of the source of the whole ``itemsrel`` package, so that *any* code change recomputes.
+* a hash of the source of the whole ``itemsrel`` package, so that *any* code change recomputes,
+  and the versions of the numerical libraries (torch, numpy, scipy, sympy, scikit-learn).
 
 Same name, same parameters, same code → the stored value is loaded; anything else → computed
 and stored. Entries of the same name written by an older version of the code can never be read
@@ -32,7 +33,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["cache_dir", "cache_key", "cached", "clear_cache", "source_hash"]
+__all__ = ["cache_dir", "cache_key", "cached", "clear_cache", "library_versions", "source_hash"]
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
@@ -84,10 +85,30 @@ def _canonical(obj: Any) -> Any:
     )
 
 
+@lru_cache(maxsize=1)
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose arithmetic a cached result depends on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for lib in ("torch", "numpy", "scipy", "sympy", "scikit-learn"):
+        try:
+            out[lib] = version(lib)
+        except PackageNotFoundError:
+            out[lib] = "absent"
+    return out
+
+
 def cache_key(name: str, params: Mapping[str, Any]) -> str:
-    """Hex key of an entry: name, canonical parameters and :func:`source_hash`."""
+    """Hex key of an entry: name, canonical parameters, :func:`source_hash` and
+    :func:`library_versions`."""
     payload = json.dumps(
-        {"name": name, "params": _canonical(params), "source": source_hash()},
+        {
+            "name": name,
+            "params": _canonical(params),
+            "source": source_hash(),
+            "libraries": library_versions(),
+        },
         sort_keys=True,
         separators=(",", ":"),
     )

@@ -1,4 +1,12 @@
-"""Verdicts on qualitative claims, from paired comparisons over seeds.
+"""Verdicts on qualitative claims: one module, one rule per kind of evidence.
+
+* Paired comparisons over seeds (chapter 6): :func:`paired_claim`, verdicts **clear** / **weak** /
+  **not reproduced**, rule below.
+* A measured value against a stated criterion (chapter 7): :func:`threshold_verdict`, same words.
+* A claim tested in several settings (chapter 4): :func:`claim_verdict`, verdicts **supported** /
+  **partly supported** / **not supported**.
+
+Paired comparisons.
 
 Many statements of the representational-geometry paper are qualitative ("tanh networks are more
 target-aligned than ReLU networks"). We test such a claim "A > B" on values a_s and b_s measured
@@ -26,11 +34,26 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["CLEAR", "NOT_REPRODUCED", "WEAK", "PairedClaim", "claims_table", "paired_claim"]
+__all__ = [
+    "CLEAR",
+    "NOT_REPRODUCED",
+    "NOT_SUPPORTED",
+    "PARTLY",
+    "SUPPORTED",
+    "WEAK",
+    "PairedClaim",
+    "claim_verdict",
+    "claims_table",
+    "paired_claim",
+    "threshold_verdict",
+]
 
 CLEAR = "clear"
 WEAK = "weak"
 NOT_REPRODUCED = "not reproduced"
+SUPPORTED = "supported"
+PARTLY = "partly supported"
+NOT_SUPPORTED = "not supported"
 TIE = 0.005
 CLEAR_CONTRADICTING = 0.1
 WEAK_CONTRADICTING = 1 / 3
@@ -123,3 +146,23 @@ def claims_table(claims: Sequence[PairedClaim], digits: int = 2) -> pd.DataFrame
         for c in claims
     ]
     return pd.DataFrame(rows).set_index("claim")
+
+
+def threshold_verdict(clear: bool, weak: bool) -> str:
+    """**clear** if the clear criterion holds, else **weak** if the weak one does, else **not
+    reproduced** (the criteria are stated next to the measured value, e.g. "≥ 95 %")."""
+    return CLEAR if clear else WEAK if weak else NOT_REPRODUCED
+
+
+def claim_verdict(holds: Sequence[bool] | np.ndarray) -> str:
+    """Verdict on a claim tested in several settings (e.g. training sets × initialisations).
+
+    ``holds[k]`` says whether the claim held in setting k: all → ``supported``, some →
+    ``partly supported`` (name the condition next to it), none → ``not supported``.
+    """
+    flags = np.asarray(holds, dtype=bool).ravel()
+    if flags.size == 0:
+        raise ValueError("a claim needs at least one setting in which it was tested")
+    if flags.all():
+        return SUPPORTED
+    return PARTLY if flags.any() else NOT_SUPPORTED

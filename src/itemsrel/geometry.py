@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,7 @@ __all__ = [
     "kernel_alignments",
     "parallelism_score",
     "random_cluster_task",
+    "rise_points",
     "xor_task",
 ]
 
@@ -199,7 +201,7 @@ def parallelism_score(Z: ArrayLike, factors: ArrayLike) -> NDArray[np.float64]:
 
 
 class _CentredSVM:
-    """A linear SVM (``LinearSVC``, C = :data:`SVM_C`) on features centred on the training mean.
+    """A linear SVM (``LinearSVC``, C = :data:`SVM_C`, seed 0) on features centred on the training mean.
 
     Centring makes the hyperplane pass through the training data's own centre: features that are
     constant on the training rows (e.g. the code of the other factors, in CCGP) cannot stand in
@@ -208,7 +210,7 @@ class _CentredSVM:
 
     def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
         self.mean = X.mean(axis=0)
-        self.clf = LinearSVC(C=SVM_C, dual=True, max_iter=SVM_MAX_ITER, tol=1e-4)
+        self.clf = LinearSVC(C=SVM_C, dual=True, max_iter=SVM_MAX_ITER, tol=1e-4, random_state=0)
         with warnings.catch_warnings():
             # liblinear's dual solver reports slow convergence on overlapping classes; the
             # accuracy of the nearly converged plane is what we use.
@@ -544,3 +546,32 @@ def class_axes(
     if np.linalg.norm(v) <= 1e-9 * scale:
         raise ValueError("the preferred-class centres differ only along the inter-class axis")
     return u, v / np.linalg.norm(v)
+
+
+def rise_points(
+    grid: ArrayLike, curve: ArrayLike, fractions: Sequence[float] = (0.1, 0.5, 0.9)
+) -> NDArray[np.float64]:
+    """Where a rising curve first reaches each fraction of its rise from ``grid[0]`` to
+    ``grid[-1]`` (linear interpolation between grid points), shape ``(len(fractions),)``.
+
+    E.g. the δ at which target alignment has made 10 %, 50 % and 90 % of its rise: the 10–90 %
+    distance is how sharp the switch is. A curve that does not rise (last value ≤ first) has no
+    such points: NaN.
+    """
+    x = np.asarray(grid, dtype=float)
+    y = np.asarray(curve, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape or x.size < 2 or np.any(np.diff(x) <= 0):
+        raise ValueError("grid must be increasing and curve must have one value per grid point")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("curve contains NaN or inf")
+    out = np.full(len(fractions), np.nan)
+    if y[-1] <= y[0]:
+        return out
+    for i, f in enumerate(fractions):
+        level = y[0] + f * (y[-1] - y[0])
+        k = int(np.argmax(y >= level))  # first point at or above the level (k ≥ 1 for f > 0)
+        if k == 0:
+            out[i] = x[0]
+        else:
+            out[i] = x[k - 1] + (level - y[k - 1]) / (y[k] - y[k - 1]) * (x[k] - x[k - 1])
+    return out

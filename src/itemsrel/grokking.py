@@ -59,6 +59,7 @@ __all__ = [
     "TripletSummary",
     "WordTask",
     "grid_tasks",
+    "irrep_persistence",
     "n_train_pairs",
     "neuron_irreps",
     "power_over_training",
@@ -711,3 +712,24 @@ def power_over_training(result: GrokResult, m: int, which: str = "x") -> pd.Data
         share = ni.share(which, active_only=False)
         rows[step] = {name: share[k] for k, name in enumerate(ni.irrep_names) if k != ni.trivial}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("step")
+
+
+def irrep_persistence(
+    group: Group, early: tuple[NDArray, NDArray, NDArray], late: tuple[NDArray, NDArray, NDArray]
+) -> tuple[float, float]:
+    """Do neurons keep the irreducible representation they pick early?
+
+    ``early`` and ``late`` are one network's weights at two times (as from
+    :meth:`GrokResult.weights_at`). Returns the share of the neurons active at the later time whose
+    dominant irrep of the x-embedding is the same at both times, and the share expected by chance,
+    Σ_k p_k² with p the distribution of the later dominant irreps over those neurons.
+    """
+    final = neuron_irreps(group, *late)
+    before = neuron_irreps(group, *early)
+    act = final.active
+    if not act.any():
+        raise ValueError("no neuron is active at the later time")
+    dom = final.dominant("x")
+    same = float(np.mean((before.dominant("x") == dom)[act]))
+    p = np.bincount(dom[act], minlength=len(final.irrep_names)) / act.sum()
+    return same, float(np.sum(p**2))

@@ -45,6 +45,7 @@ __all__ = [
     "held_out_samples",
     "hidden_activity",
     "initial_hidden_weights",
+    "intra_class_fraction",
     "project_on_class_axes",
     "readout_weights",
     "representation_metrics",
@@ -384,6 +385,27 @@ def project_on_class_axes(
         out[..., sel, 0] = Wa[..., sel, :] @ u
         out[..., sel, 1] = Wa[..., sel, :] @ v
     return out
+
+
+def intra_class_fraction(
+    result: HiddenResult, networks: Sequence[int], step: int | None = None
+) -> NDArray[np.float64]:
+    """Per network: the fraction of hidden neurons more selective within their preferred class
+    than between the classes, ``|w·v̂| > |w·û|`` (:func:`project_on_class_axes`) — the neurons
+    that specialise in one cluster, an item, rather than the class. After training, or after
+    ``step`` updates for networks that were recorded. Shape ``(len(networks),)``."""
+    out = []
+    recorded = list(result.recorded)
+    for b in networks:
+        if step is None:
+            W = result.W[b]
+        else:
+            if b not in recorded:
+                raise ValueError(f"network {b} was not recorded; recorded: {recorded}")
+            W = result.weights_at(step)[recorded.index(b)]
+        p = project_on_class_axes(W, result.readout[b], result.tasks[b])
+        out.append(np.mean(np.abs(p[:, 1]) > np.abs(p[:, 0])))
+    return np.asarray(out, dtype=float)
 
 
 def expected_gradient_field(

@@ -20,11 +20,7 @@ __all__ = [
     "AGREES",
     "DIFFERS",
     "NOT_PRINTED",
-    "NOT_SUPPORTED",
-    "PARTLY",
-    "SUPPORTED",
     "Comparison",
-    "claim_verdict",
     "compare",
     "fmt",
     "rounding_text",
@@ -34,9 +30,6 @@ __all__ = [
 AGREES = "agrees"
 DIFFERS = "differs"
 NOT_PRINTED = "not in paper"
-SUPPORTED = "supported"
-PARTLY = "partly supported"
-NOT_SUPPORTED = "not supported"
 
 
 def fmt(value: ArrayLike | None, digits: int = 4) -> str:
@@ -123,17 +116,3 @@ def verdict_table(rows: Sequence[Comparison], digits: int = 4) -> pd.DataFrame:
         for r in rows
     ]
     return pd.DataFrame(data).set_index("quantity")
-
-
-def claim_verdict(holds: Sequence[bool] | np.ndarray) -> str:
-    """Verdict on a qualitative claim tested in several settings (e.g. training sets × inits).
-
-    ``holds[k]`` says whether the claim held in setting k: all → ``supported``, some →
-    ``partly supported`` (name the condition next to it), none → ``not supported``.
-    """
-    flags = np.asarray(holds, dtype=bool).ravel()
-    if flags.size == 0:
-        raise ValueError("a claim needs at least one setting in which it was tested")
-    if flags.all():
-        return SUPPORTED
-    return PARTLY if flags.any() else NOT_SUPPORTED

@@ -105,3 +105,10 @@ def test_entries_of_older_code_are_pruned(tmp_cache, monkeypatch):
     kept = sorted(p.name for p in tmp_cache.glob("demo-*.pkl"))
     assert len(kept) == 2 and kept[0].startswith("demo-ffffffffff-") and kept[1].startswith("demo-large-")
     assert len(list(tmp_cache.glob("other-*.pkl"))) == 1  # other names untouched
+
+
+def test_library_versions_are_part_of_the_key(monkeypatch):
+    key = cache.cache_key("demo", {"a": 1})
+    assert set(cache.library_versions()) == {"torch", "numpy", "scipy", "sympy", "scikit-learn"}
+    monkeypatch.setattr(cache, "library_versions", lambda: {"torch": "99.0"})
+    assert cache.cache_key("demo", {"a": 1}) != key

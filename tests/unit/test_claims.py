@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from itemsrel.claims import CLEAR, NOT_REPRODUCED, WEAK, claims_table, paired_claim
+from itemsrel.claims import (
+    CLEAR,
+    NOT_REPRODUCED,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    WEAK,
+    claim_verdict,
+    claims_table,
+    paired_claim,
+    threshold_verdict,
+)
 
 
 def _claim(a, b, min_effect=0.05):
@@ -50,3 +61,27 @@ def test_table_text() -> None:
     assert row["A − B"] == "0.40 ± 0.00"
     assert row["seeds A > B / A < B"] == "3 / 0"
     assert row["verdict"] == CLEAR
+
+
+@pytest.mark.parametrize(
+    ("holds", "verdict"),
+    [([True, True], SUPPORTED), ([True, False, False], PARTLY), ([False], NOT_SUPPORTED)],
+)
+def test_claim_verdict_over_settings(holds, verdict):
+    assert claim_verdict(holds) == verdict
+    assert claim_verdict(np.array(holds)) == verdict
+    with pytest.raises(ValueError, match="at least one"):
+        claim_verdict([])
+
+
+@pytest.mark.parametrize(
+    ("clear", "weak", "verdict"),
+    [
+        (True, True, CLEAR),
+        (True, False, CLEAR),
+        (False, True, WEAK),
+        (False, False, NOT_REPRODUCED),
+    ],
+)
+def test_threshold_verdict(clear, weak, verdict):
+    assert threshold_verdict(clear, weak) == verdict

@@ -344,3 +344,22 @@ def test_class_axes() -> None:
     assert u @ v == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(ValueError, match="preferred"):
         class_axes(r, 2)
+
+
+def test_rise_points_of_a_linear_and_a_stepped_curve():
+    from itemsrel.geometry import rise_points
+
+    grid = np.linspace(0.0, 1.0, 11)
+    np.testing.assert_allclose(rise_points(grid, 2 * grid + 1), [0.1, 0.5, 0.9])
+    step = np.where(grid < 0.45, 0.0, 1.0)  # jumps between 0.4 and 0.5
+    np.testing.assert_allclose(rise_points(grid, step), [0.41, 0.45, 0.49])
+
+
+def test_rise_points_of_a_curve_that_does_not_rise_are_nan():
+    from itemsrel.geometry import rise_points
+
+    grid = np.linspace(0.0, 1.0, 5)
+    assert np.isnan(rise_points(grid, 1 - grid)).all()
+    assert np.isnan(rise_points(grid, np.ones(5))).all()
+    with pytest.raises(ValueError, match="increasing"):
+        rise_points(grid[::-1], grid)

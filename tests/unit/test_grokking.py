@@ -331,3 +331,16 @@ def test_explorer_view_reports_and_refuses_bad_input() -> None:
         grokking_view("Z_12", weight_decay=3.0, lr=0.5, steps=10)
     panel = grokking_explorer("Z_12", "x*y", width=16, steps=60)
     assert len(panel.children) == 2  # controls and output
+
+
+def test_irrep_persistence_of_fourier_networks() -> None:
+    from itemsrel.grokking import irrep_persistence
+
+    G = cyclic(12)
+    late = _fourier_network(12, [(1, 1, 1), (1, 1, 1), (5, 5, 5), (3, 3, 3), (2, 4, 2)])
+    same, chance = irrep_persistence(G, late, late)
+    assert same == 1.0
+    assert chance == pytest.approx(0.4**2 + 3 * 0.2**2)  # dominant x-irreps 1, 1, 5, 3, 2
+    early = _fourier_network(12, [(1, 1, 1), (2, 2, 2), (5, 5, 5), (4, 4, 4), (2, 4, 2)])
+    same, _ = irrep_persistence(G, early, late)
+    assert same == pytest.approx(3 / 5)  # neurons 1, 3 and 5 kept theirs

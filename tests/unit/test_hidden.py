@@ -250,3 +250,31 @@ def test_validation() -> None:
         train_hidden(t, "softplus", [0], device="cpu")
     with pytest.raises(ValueError, match="non-negative"):
         train_hidden(t, "tanh", [-1], device="cpu")
+
+
+def test_intra_class_fraction_counts_cluster_specialists():
+    from itemsrel.geometry import class_axes
+    from itemsrel.hidden import intra_class_fraction
+
+    res = train_hidden(
+        [random_cluster_task(N=12, seed=0)],
+        ["tanh"],
+        [0],
+        hidden=8,
+        steps=2,
+        lr=0.1,
+        batch_per_cluster=2,
+        recorded=[0],
+        record_steps=[0],
+    )
+    task = res.tasks[0]
+    a = res.readout[0]
+    W = np.empty((8, 12))
+    for j in range(8):  # neuron j: along v̂ (a specialist) for j < 3, along û (the class) otherwise
+        u, v = class_axes(task, 1 if a[j] > 0 else 0)
+        W[j] = 2 * v + 0.1 * u if j < 3 else 2 * u + 0.1 * v
+    res.W[0] = W
+    assert intra_class_fraction(res, [0])[0] == pytest.approx(3 / 8)
+    assert intra_class_fraction(res, [0], step=0).shape == (1,)
+    with pytest.raises(ValueError, match="not recorded"):
+        intra_class_fraction(res, [1], step=0)

@@ -9,27 +9,9 @@ from itemsrel.report import (
     AGREES,
     DIFFERS,
     NOT_PRINTED,
-    NOT_SUPPORTED,
-    PARTLY,
-    SUPPORTED,
-    claim_verdict,
     compare,
     fmt,
 )
-
-
-@pytest.mark.parametrize(
-    ("holds", "verdict"),
-    [([True, True], SUPPORTED), ([True, False, False], PARTLY), ([False], NOT_SUPPORTED)],
-)
-def test_claim_verdict(holds, verdict):
-    assert claim_verdict(holds) == verdict
-    assert claim_verdict(np.array(holds)) == verdict
-
-
-def test_claim_verdict_needs_a_setting():
-    with pytest.raises(ValueError, match="at least one"):
-        claim_verdict([])
 
 
 def test_compare_verdicts_and_tolerance():
