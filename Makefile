@@ -2,7 +2,7 @@
 #   make book   create .venv if needed, install, execute every chapter, build _build/html (-W)
 #   make test   ruff + unit tests + nbval over every notebook + browser checks of the built site
 #   make lab    open the notebooks in JupyterLab (widgets work)
-#   make bench  run the benchmark suite (not part of the tests)
+#   make bench  run the benchmark suite, book build included (~6 min; not part of the tests)
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -59,7 +59,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --book
 
 clean:
 	rm -rf _build _plotly_static .cache/itemsrel
