@@ -31,12 +31,15 @@ numbers.
 Mini-batches (``batch_size`` items per step instead of all K): ``sampling="iid"`` draws each
 step's items independently with replacement; ``sampling="epoch"`` reshuffles the K items once per
 epoch (a seeded permutation) and takes consecutive slices of ``batch_size`` from the concatenated
-permutations (an epoch boundary may fall inside a batch when ``batch_size`` does not divide K).
+permutations (an epoch boundary may fall inside a batch when ``batch_size`` does not divide K);
+``sampling="cycle"`` visits the items in their fixed order 0, 1, …, K−1, 0, … (with
+``batch_size=1``: the paper's item-by-item training; permute the rows of X for another order).
 The loss of a step is the mean over the batch's items. Each network draws its batches from its own
 stream, ``SeedSequence([data_seed, seed])`` (``data_seed=None`` means 0), so its batches do not
 depend on which other networks train beside it (batched equals looped). A batch's indices are
 sorted before use, so a batch's gradient depends only on which items it holds: with
-``sampling="epoch"`` and ``batch_size == K`` every step is exactly the full-batch step. History,
+``sampling="epoch"`` or ``"cycle"`` and ``batch_size == K`` every step is exactly the full-batch
+step. History,
 final loss and gradient are always measured on the full training set.
 
 A network whose loss or weights become non-finite (or blow up, |W| ≥ 1e100) is reported as
@@ -317,7 +320,7 @@ def train(
     (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
     network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
     ``batch_size`` (None: full batch) items per step, drawn by ``sampling`` (``iid`` with
-    replacement, ``epoch`` reshuffled per epoch) from each network's stream seeded by
+    replacement, ``epoch`` reshuffled per epoch, ``cycle`` in fixed order) from each network's stream seeded by
     ``data_seed`` and its seed (see the module docstring). ``hidden`` H adds a hidden layer with
     activation ``hidden_activation``: ``y = φ(W₂ ψ(W₁ x))`` (``init`` must then be ``normal``).
     """
@@ -482,7 +485,7 @@ def train(
         )
         return G
 
-    minibatch = batch_size is not None and not (sampling == "epoch" and batch_size == K)
+    minibatch = batch_size is not None and not (sampling in ("epoch", "cycle") and batch_size == K)
     indices = (
         BatchIndices(K, int(batch_size), sampling, seed_arr, data_seed).stepper(steps, dev)  # type: ignore[arg-type]
         if minibatch
