@@ -293,7 +293,7 @@ class Optimiser:
         if self.kind == "sgd":
             sgd_kernel(
                 self.params,
-                list(grads),
+                grads if isinstance(grads, list) else list(grads),
                 self.buffers,
                 foreach=False,
                 weight_decay=0.0,
@@ -306,7 +306,7 @@ class Optimiser:
             return
         adam_kernel(
             self.params,
-            list(grads),
+            grads if isinstance(grads, list) else list(grads),
             self.exp_avg,
             self.exp_avg_sq,
             [],

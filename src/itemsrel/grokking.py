@@ -59,6 +59,7 @@ from .engine import (
 )
 from .groups import Group, parse_word, word_table
 from .irreps import allowed_triplets, irrep_power, real_irreps
+from .runs import Runs
 
 __all__ = [
     "HIDDEN_ACTIVATIONS",
@@ -202,6 +203,33 @@ class GrokResult:
     @property
     def order(self) -> int:
         return self.tasks[0].group.order
+
+    @property
+    def design(self) -> pd.DataFrame:
+        """One row per task: group, word, fraction, weight decay, seed (labels for selection)."""
+        return pd.DataFrame(
+            {
+                "group": [t.group.name for t in self.tasks],
+                "word": [t.word for t in self.tasks],
+                "fraction": [t.fraction for t in self.tasks],
+                "weight_decay": [t.weight_decay for t in self.tasks],
+                "seed": [t.seed for t in self.tasks],
+            }
+        )
+
+    @property
+    def runs(self) -> Runs:
+        """The tasks as labelled :class:`~itemsrel.runs.Runs` (final weights, final accuracies)."""
+        return Runs(
+            self.design,
+            {
+                "emb": self.emb,
+                "readout": self.readout,
+                "final_train_acc": self.train_acc[-1],
+                "final_test_acc": self.test_acc[-1],
+                "diverged": self.diverged,
+            },
+        )
 
     def select(self, **conditions: Any) -> list[int]:
         """Indices of the tasks whose attributes equal the given values (``group`` by name)."""

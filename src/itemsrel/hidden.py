@@ -31,12 +31,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import torch
 from numpy.typing import ArrayLike, NDArray
 
 from .activations import Activation, get_activation
 from .engine import Optimiser, check_dtype, fit, flag_diverged, resolve_device, thread_policy
 from .geometry import ClusterTask, class_axes, four_cluster_metrics
+from .runs import Runs
 
 __all__ = [
     "READOUTS",
@@ -84,6 +86,33 @@ class HiddenResult:
     @property
     def B(self) -> int:
         return int(self.W.shape[0])
+
+    @property
+    def design(self) -> pd.DataFrame:
+        """One row per network: task (its name), activation, σ_train, seed (labels for selection)."""
+        return pd.DataFrame(
+            {
+                "task": [t.name or f"task {k}" for k, t in enumerate(self.tasks)],
+                "activation": [
+                    a.name if (a.shift == 0 and a.gain == 1) else a.label for a in self.activations
+                ],
+                "sigma_train": self.sigma_train,
+                "seed": self.seeds,
+            }
+        )
+
+    @property
+    def runs(self) -> Runs:
+        """The networks as labelled :class:`~itemsrel.runs.Runs` (final W, readout, loss, accuracy)."""
+        return Runs(
+            self.design,
+            {
+                "W": self.W,
+                "readout": self.readout,
+                "final_loss": self.final_loss,
+                "final_accuracy": self.final_accuracy,
+            },
+        )
 
     def weights_at(self, step: int) -> NDArray[np.float64]:
         """Input weights of the recorded networks after ``step`` updates, (len(recorded), H, N)."""

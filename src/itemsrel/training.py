@@ -73,6 +73,7 @@ from .engine import (
     validate_optimiser,
 )
 from .patterns import as_training_set
+from .runs import Runs, runs_of
 
 __all__ = [
     "INITS",
@@ -136,6 +137,11 @@ class TrainResult:
         if not self.ok.any():
             raise ValueError("every network diverged: there is no weight matrix to average")
         return self.W[self.ok].mean(axis=0)
+
+    @property
+    def runs(self) -> Runs:
+        """The networks as labelled :class:`~itemsrel.runs.Runs`: ``res.runs.sel(seed=0)["W"]``."""
+        return runs_of(self)
 
     def predict(self, patterns: ArrayLike) -> NDArray[np.float64]:
         """Outputs of every network for every pattern: (P, N) or (N,) → shape (B, P, N).
@@ -264,6 +270,11 @@ def pattern_loss(
     P = np.atleast_2d(np.asarray(patterns, dtype=float))
     Y = phi(np.einsum("...ij,pj->...pi", W, P))
     return ((Y - P) ** 2).mean(axis=-1)
+
+
+def _label(phi: Activation) -> str:
+    """An activation's design label: its name, or its formula when shifted or scaled."""
+    return phi.name if (phi.shift == 0 and phi.gain == 1) else phi.label
 
 
 def _hidden_weights(
@@ -420,6 +431,8 @@ def train(
             signal = signal * dY
         return signal, E
 
+    no_decay = l1 is None and l2 is None
+
     def penalised(G: torch.Tensor, Wd: torch.Tensor) -> torch.Tensor:
         if l1 is not None:
             G = G + l1 * torch.sign(Wd)
@@ -445,7 +458,7 @@ def train(
             G = torch.bmm(signal, tXs)
         else:
             G = torch.mm(signal.view(B * N, k), tXs).view(B, N, N)
-        return [penalised(G, Wd)], E
+        return [G if no_decay else penalised(G, Wd)], E
 
     def gradient_hidden(
         ps: list[torch.Tensor],
@@ -545,13 +558,13 @@ def train(
     W_out = outs[0] if psi is None else np.einsum("bih,bhj->bij", outs[1], outs[0])
     design = pd.DataFrame(
         {
-            "activation": phi.label,
+            "activation": _label(phi),
             "hidden": 0 if psi is None else H,
-            "hidden_activation": "" if psi is None else psi.label,
+            "hidden_activation": "" if psi is None else _label(psi),
             "init": init,
             "optimizer": optimizer,
             "lr": lr,
-            **{f"λ {k}": v for k, v in lam.items()},
+            **{k: v for k, v in lam.items()},  # penalty strengths, one column per penalty
             "batch_size": K if batch_size is None else int(batch_size),
             "sampling": "full" if batch_size is None else sampling,
             "seed": seed_arr,
