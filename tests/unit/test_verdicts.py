@@ -213,3 +213,35 @@ def test_text_rendering_and_counts():
     assert verdict_counts(table)["consistent only with"] == 1
     with pytest.raises(ValueError, match="at least one"):
         verdict_table([])
+
+
+def test_no_chapter_or_module_has_verdict_words_of_its_own():
+    """The book's one vocabulary: no notebook cell or package module outside itemsrel.verdicts
+    types the words of the old vocabularies as verdicts."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    old = [
+        '"clear"',
+        '"weak"',
+        '"supported"',
+        "partly supported",
+        "not supported",
+        '"agrees"',
+        '"differs"',
+        "threshold_verdict",
+        "claim_verdict",
+        "claims_table",
+        "itemsrel.claims",
+    ]
+    sources = {
+        p: p.read_text()
+        for p in (root / "src" / "itemsrel").rglob("*.py")
+        if p.name != "verdicts.py"
+    }
+    for nb in [*(root / "notebooks").glob("*.ipynb"), *(root / "book").glob("*.ipynb")]:
+        cells = json.loads(nb.read_text())["cells"]
+        sources[nb] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    found = [(p.name, w) for p, text in sources.items() for w in old if w in text]
+    assert not found
