@@ -35,9 +35,12 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import _validate
 from .groups import Group, word_table
 
 __all__ = [
+    "MAX_PARTITION_N",
+    "MAX_TRIPLET_ORDER",
     "Irrep",
     "RealIrrep",
     "allowed_triplets",
@@ -50,6 +53,13 @@ __all__ = [
     "triplet_weights",
     "young_orthogonal_generators",
 ]
+
+
+#: Largest n whose partitions :func:`partitions` lists (p(30) = 5604; p(100) ≈ 2·10⁸).
+MAX_PARTITION_N = 30
+#: Largest group order :func:`triplet_weights` handles: its cost grows like K²·order⁴ (K real
+#: irreps), a few seconds at order 48; S_5 (120) or S_6 (720) would take hours.
+MAX_TRIPLET_ORDER = 48
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,7 +165,10 @@ def _dihedral_irreps(group: Group) -> list[Irrep]:
 
 
 def partitions(n: int) -> list[tuple[int, ...]]:
-    """Partitions of n in decreasing lexicographic order: ``[(4,), (3, 1), (2, 2), (2, 1, 1), …]``."""
+    """Partitions of n in decreasing lexicographic order: ``[(4,), (3, 1), (2, 2), (2, 1, 1), …]``.
+
+    ``0 <= n <= MAX_PARTITION_N``."""
+    n = _validate.integer(n, "n", 0, MAX_PARTITION_N)
 
     def parts(m: int, largest: int) -> list[tuple[int, ...]]:
         if m == 0:
@@ -194,7 +207,19 @@ def young_orthogonal_generators(shape: tuple[int, ...]) -> list[NDArray[np.float
     ``a = (c_{i+1} − r_{i+1}) − (c_i − r_i)``, the transposition maps a tableau T to ``T/a`` plus
     ``sqrt(1 − 1/a²)`` times the tableau with i and i+1 swapped (if that one is standard).
     """
-    tabs = _standard_tableaux(tuple(shape))
+    try:
+        shape = tuple(_validate.integer(k, "part", 1) for k in shape)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"shape must be a partition: positive integer parts in non-increasing order, got {shape!r}"
+        ) from None
+    if not shape or any(a < b for a, b in zip(shape, shape[1:], strict=False)):
+        raise ValueError(
+            f"shape must be a partition: positive integer parts in non-increasing order, got {shape!r}"
+        )
+    if sum(shape) > MAX_PARTITION_N:
+        raise ValueError(f"shape has size {sum(shape)}; at most {MAX_PARTITION_N} is supported")
+    tabs = _standard_tableaux(shape)
     index = {t: k for k, t in enumerate(tabs)}
     n, d = sum(shape), len(tabs)
     mats = []
@@ -303,7 +328,13 @@ def irrep_power(group: Group, F: ArrayLike, axis: int = 0) -> NDArray[np.float64
     functions (e.g. neurons). Returns shape ``(K, *other axes)``: ``out[ρ, …] = |P_ρ f|²``, which
     sums over ρ to ``|f|²``.
     """
-    F = np.moveaxis(np.asarray(F, dtype=float), axis, 0)
+    F = _validate.finite_array(F, "F")
+    if F.ndim == 0:
+        raise ValueError("F must have the group elements along an axis, got a scalar")
+    axis = _validate.integer(axis, "axis")
+    if not -F.ndim <= axis < F.ndim:
+        raise ValueError(f"axis {axis} is out of range for F with {F.ndim} dimension(s)")
+    F = np.moveaxis(F, axis, 0)
     if F.shape[0] != group.order:
         raise ValueError(
             f"axis {axis} has length {F.shape[0]}, but {group.name} has order {group.order}"
@@ -322,7 +353,13 @@ def triplet_weights(group: Group, word: str) -> NDArray[np.float64]:
     ``out[a, b, c] = |(P_a ⊗ P_b ⊗ P_c) T|² / |T|²``, shape (K, K, K); sums to 1. The triplets
     with non-zero share are those the word's fusion rules allow (for ``x*y`` only
     ``(ρ, ρ, ρ)``-type triplets survive). Cached per (group, word); the array is read-only.
+    Groups of order at most :data:`MAX_TRIPLET_ORDER`; larger ones raise ``ValueError`` at once.
     """
+    if group.order > MAX_TRIPLET_ORDER:
+        raise ValueError(
+            f"triplet_weights({group.name}) is limited to groups of order at most "
+            f"{MAX_TRIPLET_ORDER} (its cost grows like order⁴; {group.name} has order {group.order})"
+        )
     return _triplet_weights_cached(group, word)
 
 
@@ -330,15 +367,21 @@ def triplet_weights(group: Group, word: str) -> NDArray[np.float64]:
 def _triplet_weights_cached(group: Group, word: str) -> NDArray[np.float64]:
     P = isotypic_projectors(group)
     n = group.order
-    tab = word_table(group, word).reshape(-1)  # pair (x, y) -> z
-    # M[c, (x,y), (x',y')] = P_c[w(x,y), w(x',y')]; |(P_a⊗P_b⊗P_c)T|² = Σ P_a[x,x'] P_b[y,y'] M[c,…]
-    M = P[:, tab[:, None], tab[None, :]].reshape(len(P), n, n, n, n)
-    N = np.einsum("byv,cxyuv->cbxu", P, M, optimize=True)
-    out = np.maximum(np.einsum("axu,cbxu->abc", P, N, optimize=True), 0.0) / (n * n)
+    tab = word_table(group, word)  # (x, y) -> z
+    # With T_c[z, x, y] = P_c[z, w(x, y)] (T projected along z; P symmetric idempotent):
+    # |(P_a⊗P_b⊗P_c)T|² = Σ_z ‖P_a T_c[z] P_b‖² = Σ_z ⟨P_a T_c[z], T_c[z] P_b⟩. Memory K·n³.
+    out = np.empty((len(P), len(P), len(P)))
+    for c in range(len(P)):
+        Tc = P[c][:, tab]  # (z, x, y)
+        left = np.einsum("axu,zuy->azxy", P, Tc, optimize=True)
+        right = np.einsum("zxv,bvy->bzxy", Tc, P, optimize=True)
+        out[:, :, c] = np.einsum("azxy,bzxy->ab", left, right, optimize=True)
+    out = np.maximum(out, 0.0) / (n * n)
     out.setflags(write=False)
     return out
 
 
 def allowed_triplets(group: Group, word: str, tol: float = 1e-9) -> NDArray[np.bool_]:
     """Boolean (K, K, K): the real-irrep triplets (ρ_x, ρ_y, ρ_z) carrying part of the word."""
+    tol = _validate.tolerance(tol, "tol")
     return triplet_weights(group, word) > tol
