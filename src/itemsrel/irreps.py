@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -213,7 +214,7 @@ def young_orthogonal_generators(shape: tuple[int, ...]) -> list[NDArray[np.float
         raise ValueError(
             f"shape must be a partition: positive integer parts in non-increasing order, got {shape!r}"
         ) from None
-    if not shape or any(a < b for a, b in zip(shape, shape[1:], strict=False)):
+    if not shape or any(a < b for a, b in pairwise(shape)):
         raise ValueError(
             f"shape must be a partition: positive integer parts in non-increasing order, got {shape!r}"
         )
