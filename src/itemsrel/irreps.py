@@ -41,6 +41,7 @@ from .groups import Group, word_table
 
 __all__ = [
     "MAX_PARTITION_N",
+    "MAX_TRIPLET_COST",
     "MAX_TRIPLET_ORDER",
     "Irrep",
     "RealIrrep",
@@ -58,9 +59,11 @@ __all__ = [
 
 #: Largest n whose partitions :func:`partitions` lists (p(30) = 5604; p(100) ≈ 2·10⁸).
 MAX_PARTITION_N = 30
-#: Largest group order :func:`triplet_weights` handles: its cost grows like K²·order⁴ (K real
-#: irreps), a few seconds at order 48; S_5 (120) or S_6 (720) would take hours.
+#: Limits of :func:`triplet_weights`: its cost grows like K²·order⁴ (K real irreps), a few
+#: seconds for D_24 (order 48, K = 15); Z_48 (K = 25) or S_5 (order 120) would take minutes and
+#: S_6 (720) days. Groups of order at most MAX_TRIPLET_ORDER and cost at most MAX_TRIPLET_COST.
 MAX_TRIPLET_ORDER = 48
+MAX_TRIPLET_COST = 1.25e9
 
 
 @dataclass(frozen=True, eq=False)
@@ -354,12 +357,16 @@ def triplet_weights(group: Group, word: str) -> NDArray[np.float64]:
     ``out[a, b, c] = |(P_a ⊗ P_b ⊗ P_c) T|² / |T|²``, shape (K, K, K); sums to 1. The triplets
     with non-zero share are those the word's fusion rules allow (for ``x*y`` only
     ``(ρ, ρ, ρ)``-type triplets survive). Cached per (group, word); the array is read-only.
-    Groups of order at most :data:`MAX_TRIPLET_ORDER`; larger ones raise ``ValueError`` at once.
+    Groups of order at most :data:`MAX_TRIPLET_ORDER` (and cost K²·order⁴ at most
+    :data:`MAX_TRIPLET_COST`); larger ones raise ``ValueError`` at once.
     """
-    if group.order > MAX_TRIPLET_ORDER:
+    n = group.order
+    cost = float(len(real_irreps(group))) ** 2 * float(n) ** 4 if n <= MAX_TRIPLET_ORDER else np.inf
+    if cost > MAX_TRIPLET_COST:
         raise ValueError(
             f"triplet_weights({group.name}) is limited to groups of order at most "
-            f"{MAX_TRIPLET_ORDER} (its cost grows like order⁴; {group.name} has order {group.order})"
+            f"{MAX_TRIPLET_ORDER} with K²·order⁴ <= {MAX_TRIPLET_COST:.3g} (K real irreps): e.g. "
+            f"D_24, Z_40, S_4; {group.name} has order {n}"
         )
     return _triplet_weights_cached(group, word)
 
@@ -371,12 +378,18 @@ def _triplet_weights_cached(group: Group, word: str) -> NDArray[np.float64]:
     tab = word_table(group, word)  # (x, y) -> z
     # With T_c[z, x, y] = P_c[z, w(x, y)] (T projected along z; P symmetric idempotent):
     # |(P_a⊗P_b⊗P_c)T|² = Σ_z ‖P_a T_c[z] P_b‖² = Σ_z ⟨P_a T_c[z], T_c[z] P_b⟩. Memory K·n³.
-    out = np.empty((len(P), len(P), len(P)))
-    for c in range(len(P)):
+    K = len(P)
+    out = np.empty((K, K, K))
+    P_rows = P.reshape(K * n, n)  # (a x, u)
+    P_cols = P.transpose(1, 0, 2).reshape(n, K * n)  # (v, b y)
+    for c in range(K):
         Tc = P[c][:, tab]  # (z, x, y)
-        left = np.einsum("axu,zuy->azxy", P, Tc, optimize=True)
-        right = np.einsum("zxv,bvy->bzxy", Tc, P, optimize=True)
-        out[:, :, c] = np.einsum("azxy,bzxy->ab", left, right, optimize=True)
+        # left[a, x, z, y] = Σ_u P_a[x, u] Tc[z, u, y];  right[z, x, b, y] = Σ_v Tc[z, x, v] P_b[v, y]
+        left = (P_rows @ Tc.transpose(1, 0, 2).reshape(n, n * n)).reshape(K, n, n, n)
+        right = (Tc.reshape(n * n, n) @ P_cols).reshape(n, n, K, n)
+        L = left.transpose(0, 2, 1, 3).reshape(K, -1)  # (a, z x y)
+        R = right.transpose(2, 0, 1, 3).reshape(K, -1)  # (b, z x y)
+        out[:, :, c] = np.einsum("ai,bi->ab", L, R)  # (plain einsum: BLAS threads stall here)
     out = np.maximum(out, 0.0) / (n * n)
     out.setflags(write=False)
     return out

@@ -376,10 +376,25 @@ def group_elements(group: PermutationGroup) -> list[Permutation]:
             f"the group has {order} elements; group_elements lists at most {MAX_ELEMENTS} "
             "(work with its generators, group.generators, instead)"
         )
-    elems = sorted(
-        group.generate(), key=lambda p: (p.order() != 1, len(cycle_notation(p)), cycle_notation(p))
-    )
-    return elems
+    n = group.degree
+    gens = [tuple(_array_form(g, n).tolist()) for g in group.generators]
+    start = tuple(range(n))
+    seen, frontier = {start}, [start]
+    while frontier:  # closure under the generators, on image tuples (fast)
+        nxt = []
+        for p in frontier:
+            for g in gens:
+                q = tuple(g[i] for i in p)
+                if q not in seen:
+                    seen.add(q)
+                    nxt.append(q)
+        frontier = nxt
+    keyed = []
+    for p in seen:
+        name = cycle_notation(p)
+        keyed.append((name != "e", len(name), name, p))
+    keyed.sort()
+    return [Permutation(list(p)) for *_, p in keyed]
 
 
 def cycle_notation(s: PermLike, n: int | None = None) -> str:

@@ -316,6 +316,7 @@ CASES: list[Case] = [
     bad("cycle_notation out of range", "groups", lambda: Z7.cycle_notation(99), (ValueError, IndexError), "element index"),
     # ---------------------------------------------------------------- irreps
     bad("triplet_weights S_6", "irreps", lambda: irreps.triplet_weights(groups.symmetric(6), "x*y"), VE, "at most", limit_s=20, limit_gib=1.0),
+    bad("triplet_weights Z_48", "irreps", lambda: irreps.triplet_weights(groups.cyclic(48), "x*y"), VE, "at most", limit_s=10),
     good("triplet_weights Z_24", "irreps", lambda: irreps.triplet_weights(Z24, "x*y"), lambda r: abs(r.sum() - 1) < 1e-9),
     good("triplet_weights S_3 xyx", "irreps", lambda: irreps.triplet_weights(S3, "x*y*x"), lambda r: abs(r.sum() - 1) < 1e-9 and r.shape == (3, 3, 3)),
     bad("allowed_triplets negative tol", "irreps", lambda: irreps.allowed_triplets(Z7, "x*y", tol=-1.0), VE, "tol"),
