@@ -50,6 +50,7 @@ __all__ = [
     "MAX_TENSOR_ORDER",
     "MAX_WORD_FACTORS",
     "Group",
+    "check_group",
     "cyclic",
     "dihedral",
     "from_permutations",
@@ -365,11 +366,22 @@ def word_latex(word: str) -> str:
     return " ".join(parts)
 
 
+def check_group(group: object, name: str = "group") -> Group:
+    """``group`` if it is a :class:`Group`, else ``TypeError`` (e.g. for a name: use group_by_name)."""
+    if not isinstance(group, Group):
+        raise TypeError(
+            f"{name} must be an itemsrel.groups.Group (e.g. group_by_name('D_12')), got "
+            f"{type(group).__name__} {group!r:.60}"
+        )
+    return group
+
+
 def word_table(group: Group, word: str) -> NDArray[np.intp]:
     """``out[i, j]`` = index of the word evaluated at ``x = g_i``, ``y = g_j``; shape (n, n).
 
     The factors are multiplied left to right with the group's product (sympy's ``p*q``: first p).
     """
+    check_group(group)
     factors = parse_word(word)
     n = group.order
     powers: dict[int, NDArray[np.intp]] = {}
@@ -387,7 +399,7 @@ def word_table(group: Group, word: str) -> NDArray[np.intp]:
 
 def word_tensor(group: Group, word: str) -> NDArray[np.float64]:
     """The word as a 0/1 tensor ``T[x, y, z] = 1`` iff ``z = w(g_x, g_y)``, shape (n, n, n)."""
-    n = group.order
+    n = check_group(group).order
     if n > MAX_TENSOR_ORDER:
         raise ValueError(
             f"word_tensor({group.name}) would hold {n}³ = {n**3} numbers; groups of order at most "

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
-from .groups import Group, word_table
+from .groups import Group, check_group, word_table
 
 __all__ = [
     "MAX_PARTITION_N",
@@ -269,11 +269,13 @@ def _irreps_cached(group: Group) -> tuple[Irrep, ...]:
 
 def irreps(group: Group) -> list[Irrep]:
     """All irreducible representations of ``group`` over ℂ (one per class), see the module doc."""
+    check_group(group)
     return list(_irreps_cached(group))
 
 
 def character_table(group: Group) -> tuple[list[str], list[list[int]], NDArray[np.complex128]]:
     """(irrep names, conjugacy classes, table) with ``table[a, c] = χ_a`` on class c."""
+    check_group(group)
     reps = irreps(group)
     classes = group.conjugacy_classes
     table = np.array([[r.character[cls[0]] for cls in classes] for r in reps])
@@ -303,6 +305,7 @@ def _real_irreps_cached(group: Group) -> tuple[RealIrrep, ...]:
 
 def real_irreps(group: Group) -> list[RealIrrep]:
     """The irreps over ℝ (conjugate pairs merged), in the order of :func:`irreps`."""
+    check_group(group)
     return list(_real_irreps_cached(group))
 
 
@@ -322,6 +325,7 @@ def isotypic_projectors(group: Group) -> NDArray[np.float64]:
     ``P[ρ][i, j] = (d_ρ/|G|) χ_ρ(g_i g_j^{-1})``; the K projectors are symmetric, idempotent,
     mutually orthogonal and sum to the identity. ``P[ρ]`` has rank ``d_ρ · dim_ℝ ρ``.
     """
+    check_group(group)
     return _projectors_cached(group)
 
 
@@ -332,6 +336,7 @@ def irrep_power(group: Group, F: ArrayLike, axis: int = 0) -> NDArray[np.float64
     functions (e.g. neurons). Returns shape ``(K, *other axes)``: ``out[ρ, …] = |P_ρ f|²``, which
     sums over ρ to ``|f|²``.
     """
+    check_group(group)
     F = _validate.finite_array(F, "F")
     if F.ndim == 0:
         raise ValueError("F must have the group elements along an axis, got a scalar")
@@ -360,6 +365,7 @@ def triplet_weights(group: Group, word: str) -> NDArray[np.float64]:
     Groups of order at most :data:`MAX_TRIPLET_ORDER` (and cost K²·order⁴ at most
     :data:`MAX_TRIPLET_COST`); larger ones raise ``ValueError`` at once.
     """
+    check_group(group)
     n = group.order
     cost = float(len(real_irreps(group))) ** 2 * float(n) ** 4 if n <= MAX_TRIPLET_ORDER else np.inf
     if cost > MAX_TRIPLET_COST:
@@ -397,5 +403,6 @@ def _triplet_weights_cached(group: Group, word: str) -> NDArray[np.float64]:
 
 def allowed_triplets(group: Group, word: str, tol: float = 1e-9) -> NDArray[np.bool_]:
     """Boolean (K, K, K): the real-irrep triplets (ρ_x, ρ_y, ρ_z) carrying part of the word."""
+    check_group(group)
     tol = _validate.tolerance(tol, "tol")
     return triplet_weights(group, word) > tol

@@ -317,6 +317,11 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- irreps
     bad("triplet_weights S_6", "irreps", lambda: irreps.triplet_weights(groups.symmetric(6), "x*y"), VE, "at most", limit_s=20, limit_gib=1.0),
     bad("triplet_weights Z_48", "irreps", lambda: irreps.triplet_weights(groups.cyclic(48), "x*y"), VE, "at most", limit_s=10),
+    bad("irreps of a name", "irreps", lambda: irreps.irreps("Z_7"), TE, "Group"),
+    bad("isotypic_projectors of a name", "irreps", lambda: irreps.isotypic_projectors("Z_7"), TE, "Group"),
+    bad("character_table of None", "irreps", lambda: irreps.character_table(None), TE, "Group"),
+    bad("word_table of a name", "groups", lambda: groups.word_table("Z_7", "x*y"), TE, "Group"),
+    good("word_latex", "groups", lambda: groups.word_latex("x*y^-1"), lambda r: r == "x y^{-1}"),
     good("triplet_weights Z_24", "irreps", lambda: irreps.triplet_weights(Z24, "x*y"), lambda r: abs(r.sum() - 1) < 1e-9),
     good("triplet_weights S_3 xyx", "irreps", lambda: irreps.triplet_weights(S3, "x*y*x"), lambda r: abs(r.sum() - 1) < 1e-9 and r.shape == (3, 3, 3)),
     bad("allowed_triplets negative tol", "irreps", lambda: irreps.allowed_triplets(Z7, "x*y", tol=-1.0), VE, "tol"),
