@@ -286,6 +286,7 @@ CASES: list[Case] = [
     good("fixed_points ReLU isolated", "dynamics", lambda: dynamics.fixed_points(2 * np.eye(2), "relu"), lambda r: len(r) == 1 and np.allclose(r[0].x, 0)),
     good("fixed_points tanh", "dynamics", lambda: dynamics.fixed_points(np.diag([0.0, 2.0, 2.0]), "tanh"), lambda r: len(r) == 9 and _fps_ok(r, np.diag([0.0, 2.0, 2.0]), "tanh")),
     good("basins linear gain", "dynamics", lambda: dynamics.basins(0.5 * np.eye(3), LIN_GAIN2, dynamics.mesh(3), steps=5), lambda r: r.counts()["fixed subspace (dim 3)"] == 27),
+    good("basins ReLU continuum", "dynamics", lambda: dynamics.basins(np.diag([1.0, 1.0, 0.0]), "relu", dynamics.mesh(3), steps=5), lambda r: len(r.pieces) == 1 and r.counts()["not converged"] == 0 and r.counts()[r.names[-1]] == 27),
     bad("basins negative atol", "dynamics", lambda: dynamics.basins(W3, "tanh", dynamics.mesh(2), atol=-1.0), VE, "atol"),
     bad("basins start length", "dynamics", lambda: dynamics.basins(W3, "tanh", np.zeros((2, 4))), VE, "length"),
     bad("default_starts huge grid", "dynamics", lambda: dynamics.default_starts(W3, "tanh", n_grid=10**4), VE, "at most", limit_s=10),
