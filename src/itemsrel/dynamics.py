@@ -543,7 +543,7 @@ def fixed_points(
 
     Roots of ``φ(W x) − x`` are sought with ``scipy.optimize.root`` (hybrid Powell, analytic
     Jacobian) from ``starts`` (default :func:`default_starts`: the grid on [−1.5, 1.5]^N, where
-    the iteration from [0, 1]^N end, and 64 seeded random points). A continuum of fixed points
+    the iteration from [0, 1]^N ends, and 64 seeded random points). A continuum of fixed points
     raises ``ValueError``: a linear network's (any gain and shift) is described by
     :func:`fixed_subspace`, a ReLU or clip network's by :func:`fixed_sets`.
     """
