@@ -21,8 +21,10 @@ from itemsrel import (
     geometry,
     grokking,
     groups,
+    hidden,
     linear_theory,
     report,
+    sweep,
     training,
 )
 from itemsrel.analytic import PAPER_X, PAPER_X_PRIME
@@ -82,6 +84,15 @@ CASES: list[Case] = [
     bad("balanced_dichotomies odd", "geometry", lambda: geometry.balanced_dichotomies(3), VE, "even"),
     bad("balanced_dichotomies huge", "geometry", lambda: geometry.balanced_dichotomies(100), VE, "too many"),
     bad("random_cluster_task N", "geometry", lambda: geometry.random_cluster_task(1, 0), VE, "N"),
+    # ---------------------------------------------------------------- hidden / sweep
+    bad("train_hidden negative steps", "hidden", lambda: hidden.train_hidden(geometry.random_cluster_task(4, 0), "relu", 0, steps=-1), VE, "steps"),
+    bad("train_hidden unknown activation", "hidden", lambda: hidden.train_hidden(geometry.random_cluster_task(4, 0), "swish", 0, steps=2), VE, "unknown activation"),
+    bad("train_hidden seeds mismatch", "hidden", lambda: hidden.train_hidden([geometry.random_cluster_task(4, 0)] * 2, "relu", [0, 1, 2], steps=2), VE, "one per network"),
+    bad("SweepConfig negative strength", "sweep", lambda: sweep.SweepConfig(strengths=(-1.0,)), VE, "strengths"),
+    bad("SweepConfig unknown penalty", "sweep", lambda: sweep.SweepConfig(penalties=("l3",)), VE, "unknown penalties"),
+    bad("SweepConfig zero seeds", "sweep", lambda: sweep.SweepConfig(n_seeds=0), VE, "n_seeds"),
+    bad("run_sweep no sets", "sweep", lambda: sweep.run_sweep({}, progress=False, use_cache=False), VE, ""),
+    bad("claim_verdict empty", "claims", lambda: claims.claim_verdict([]), VE, "at least one setting"),
     # ---------------------------------------------------------------- claims / report
     bad("paired_claim NaN", "claims", lambda: claims.paired_claim("c", "m", "a", [1.0, np.nan], "b", [0.0, 0.0], min_effect=0.1), VE, "finite"),
     bad("paired_claim one seed", "claims", lambda: claims.paired_claim("c", "m", "a", [1.0], "b", [0.0], min_effect=0.1), VE, "two seeds"),
