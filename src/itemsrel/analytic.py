@@ -31,6 +31,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
+from . import _validate
 from .activations import Activation, get_activation
 from .patterns import as_training_set
 from .symmetry import invariant_basis, symmetry_group
@@ -107,7 +108,7 @@ class SolutionFamily:
         unknown = set(values) - set(by_name)
         if unknown:
             raise KeyError(f"unknown parameter(s) {sorted(unknown)}; family has {sorted(by_name)}")
-        return {by_name[k]: v for k, v in values.items()}
+        return {by_name[k]: _exact_value(v, f"value of {k}") for k, v in values.items()}
 
     def subs(self, **values: object) -> sp.Matrix:
         """The member (or sub-family) with the named parameters fixed, e.g. ``F.subs(a=1)``."""
@@ -115,6 +116,14 @@ class SolutionFamily:
 
     def numeric(self, values: Mapping[str, float]) -> NDArray[np.float64]:
         """The member at ``values`` (one float per parameter name) as an ``(N, N)`` float array."""
+        for k, v in values.items():
+            if not isinstance(v, sp.Basic) and not isinstance(v, str):
+                try:
+                    finite = bool(np.isfinite(float(v)))  # type: ignore[arg-type]
+                except (TypeError, ValueError):
+                    finite = True  # rejected with its type below
+                if not finite:
+                    raise ValueError(f"value of {k} must be finite, got {v!r}")
         M = self.W.subs(self._symbols_by_name(values))
         left = M.free_symbols
         if left:
@@ -129,14 +138,37 @@ def _entry_symbol(i: int, j: int, n: int) -> sp.Symbol:
     return sp.Symbol(f"w{i + 1}{j + 1}" if n < 10 else f"w{i + 1}_{j + 1}", real=True)
 
 
+def _exact_value(v: object, name: str) -> sp.Basic:
+    """A number or sympy expression as a sympy object, never by evaluating a string (``sympify``
+    on a string runs code): strings raise ``TypeError``, non-finite numbers ``ValueError``."""
+    if isinstance(v, sp.Basic):
+        if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            raise ValueError(f"{name} must be finite, got {v}")
+        return v
+    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+        raise TypeError(
+            f"{name} must be a number or a sympy expression, got {type(v).__name__} {v!r} "
+            "(strings are not accepted: turning them into expressions would evaluate code)"
+        )
+    if not np.isfinite(float(v)):
+        raise ValueError(f"{name} must be finite, got {v!r}")
+    return sp.Integer(int(v)) if isinstance(v, int | np.integer) else sp.Float(float(v))
+
+
 def _as_targets(targets: ArrayLike | sp.Matrix, shape: tuple[int, int]) -> tuple[sp.Matrix, bool]:
     """Targets as an exact sympy Matrix (floats made exact rationals); also: were there floats?"""
-    M = sp.Matrix(targets) if not isinstance(targets, sp.MatrixBase) else targets
+    if isinstance(targets, sp.MatrixBase):
+        M = targets
+    else:
+        arr = np.asarray(targets, dtype=object)
+        if arr.shape != shape:
+            raise ValueError(f"targets have shape {arr.shape}, expected {shape} (one row per item)")
+        M = sp.Matrix(shape[0], shape[1], [_exact_value(v, "each target") for v in arr.ravel()])
     if M.shape != shape:
         raise ValueError(f"targets have shape {M.shape}, expected {shape} (one row per item)")
     had_float = any(isinstance(v, float | sp.Float) for v in M)
     exact = M.applyfunc(
-        lambda v: sp.Rational(v) if isinstance(v, float | sp.Float) else sp.sympify(v)
+        lambda v: sp.Rational(v) if isinstance(v, float | sp.Float) else _exact_value(v, "each target")
     )
     return exact, had_float
 
@@ -184,9 +216,11 @@ def linear_family(
     W = W.subs(dict(zip(unknowns, solution, strict=True)))
     free = [u for u in unknowns if u in W.free_symbols]
     if names is not None:
-        if len(names) != len(free):
+        if isinstance(names, str) or len(names) != len(free):
             raise ValueError(f"{len(names)} names given for {len(free)} free parameters")
-        new = [sp.Symbol(str(nm), real=True) for nm in names]
+        if not all(isinstance(nm, str) and nm for nm in names) or len(set(names)) != len(names):
+            raise ValueError(f"names must be distinct non-empty strings, got {list(names)}")
+        new = [sp.Symbol(nm, real=True) for nm in names]
         W = W.subs(dict(zip(free, new, strict=True)), simultaneous=True)
         free = new
     W = sp.Matrix(W.applyfunc(sp.expand))
@@ -221,7 +255,15 @@ def nonlinear_family(
     """
     act = get_activation(activation)
     X = as_training_set(X)
-    T = X.astype(float) if targets is None else np.asarray(targets, dtype=float)
+    if targets is None:
+        T = X.astype(float)
+    else:
+        try:
+            T = np.asarray(targets, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"targets must be an array of numbers ({exc})") from None
+        if not np.all(np.isfinite(T)):
+            raise ValueError("targets must be finite (found NaN or inf)")
     if T.shape != X.shape:
         raise ValueError(f"targets have shape {T.shape}, expected {X.shape} (one row per item)")
     phi0 = float(act(0.0))
@@ -266,10 +308,23 @@ def same_family(
     Decided symbolically: each member of one family must be reachable by a reparametrisation of the
     other, in both directions. Symbol names may clash; they are renamed internally.
     """
+    for name, params in (("params1", params1), ("params2", params2)):
+        if not all(isinstance(p, sp.Symbol) for p in params):
+            raise TypeError(f"{name} must be sympy Symbols, got {list(params)!r}")
+    for name, W in (("W1", W1), ("W2", W2)):
+        if not isinstance(W, sp.MatrixBase):
+            raise TypeError(f"{name} must be a sympy Matrix (strings are not evaluated), got {W!r}")
     W1, W2 = sp.Matrix(W1), sp.Matrix(W2)
     if W1.shape != W2.shape:
         return False
     return _covers(W1, params1, W2, params2) and _covers(W2, params2, W1, params1)
+
+
+#: Most off-plane dimensions (N − rank X) plane_stability handles symbolically: the off-plane
+#: block's characteristic polynomial must be solvable in radicals quickly (free parameters make
+#: even a 3×3 block slow), and numerically exact blocks up to degree 4.
+MAX_SYMBOLIC_OFF_PLANE = 2
+MAX_NUMERIC_OFF_PLANE = 4
 
 
 @dataclass(frozen=True)
@@ -295,6 +350,14 @@ def plane_stability(family: SolutionFamily) -> PlaneStability:
         raise ValueError("plane_stability needs a linear auto-associator family (targets z = x)")
     n = family.N
     U = sp.Matrix(family.X.tolist()).T.columnspace()
+    off = n - len(U)
+    limit = MAX_SYMBOLIC_OFF_PLANE if family.W.free_symbols else MAX_NUMERIC_OFF_PLANE
+    if off > limit:
+        raise ValueError(
+            f"span(X) has {off} off-plane dimensions; plane_stability computes the off-plane "
+            f"eigenvalues exactly for at most {limit} (a polynomial of degree > 4 has no formula "
+            "in radicals): use numpy.linalg.eigvals on numeric members instead"
+        )
     cols = list(U)
     for j in range(n):
         e = sp.eye(n)[:, j]
@@ -329,7 +392,7 @@ def identify(W: ArrayLike, family: SolutionFamily) -> Identification:
     Writes ``vec W(p) = w_0 + D p`` and solves ``min_p ‖D p − (vec W − w_0)‖`` with numpy; a zero
     residual means W is a member (up to rounding of its printed digits).
     """
-    W = np.asarray(W, dtype=float)
+    W = _validate.finite_array(W, "W")
     if W.shape != (family.N, family.N):
         raise ValueError(f"W has shape {W.shape}, family is {family.N}×{family.N}")
     zero = dict.fromkeys(family.params, 0)

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sympy.combinatorics import Permutation
 
+from . import _validate
 from .activations import Activation, get_activation
 from .dynamics import iterate
 from .patterns import as_pattern, as_training_set
@@ -34,6 +35,9 @@ from .symmetry import act, act_on_matrix, cycle_notation, symmetry_group
 
 __all__ = [
     "ANSWER_KINDS",
+    "MAX_ITEMS",
+    "MAX_PUZZLES",
+    "MAX_TRIES",
     "NetworkAnswers",
     "Puzzle",
     "classify_answers",
@@ -53,6 +57,13 @@ ANSWER_KINDS = (
 )
 
 
+#: Most items a generated puzzle may have (2⁸ = 256 distinct patterns exist for N = 8).
+MAX_ITEMS = 256
+#: Most puzzles one call generates, and most draws per puzzle: bounded time.
+MAX_PUZZLES = 100_000
+MAX_TRIES = 100_000
+
+
 def _sorted_unique(patterns: NDArray) -> NDArray[np.int8]:
     if len(patterns) == 0:
         return np.zeros((0, patterns.shape[-1]), dtype=np.int8)
@@ -66,7 +77,23 @@ def predict(X: ArrayLike, test: ArrayLike) -> NDArray[np.int8]:
     Xn = as_training_set(X)
     t = as_pattern(test, Xn.shape[1])
     group = symmetry_group(Xn)
-    images = np.array([act(g, t) for g in group.generate()], dtype=np.int8)
+    # the orbit of t under Σ_X, by a search over the generators (at most 2^N patterns; the group
+    # itself, up to N! elements, is never enumerated)
+    gens = [np.asarray(g.array_form + list(range(g.size, len(t))), dtype=np.intp)
+            for g in group.generators]
+    seen = {tuple(int(v) for v in t)}
+    frontier = [t]
+    while frontier:
+        nxt = []
+        for p in frontier:
+            for g in gens:
+                q = p[g]
+                key = tuple(int(v) for v in q)
+                if key not in seen:
+                    seen.add(key)
+                    nxt.append(q)
+        frontier = nxt
+    images = np.array(sorted(seen), dtype=np.int8).reshape(-1, len(t))
     images = images[np.any(images != t, axis=1)]
     return _sorted_unique(images)
 
@@ -74,7 +101,7 @@ def predict(X: ArrayLike, test: ArrayLike) -> NDArray[np.int8]:
 def is_rule(X: ArrayLike, s: Permutation | Sequence[int]) -> bool:
     """Whether the permutation ``s`` is a rule of X, i.e. maps the set X onto itself."""
     Xn = as_training_set(X)
-    image = {tuple(r) for r in act(s, Xn).tolist()}
+    image = {tuple(r) for r in act(s, Xn).tolist()}  # act checks s against N
     return image == {tuple(r) for r in Xn.tolist()}
 
 
@@ -137,10 +164,14 @@ def generate_puzzles(
     all fixed by s), Σ_X = ⟨s⟩ exactly, and a test item not in X that s moves. Deterministic in
     ``seed``. Raises ``ValueError`` if a size admits no such puzzle within ``max_tries`` draws.
     """
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
-    if not sizes or any(not 3 <= int(N) <= 8 for N in sizes):
-        raise ValueError(f"sizes must lie in 3..8, got {list(sizes)}")
+    n = _validate.integer(n, "n", 1, MAX_PUZZLES)
+    max_items = _validate.integer(max_items, "max_items", 2, MAX_ITEMS)
+    max_tries = _validate.integer(max_tries, "max_tries", 1, MAX_TRIES)
+    if not sizes or any(
+        isinstance(N, bool) or not isinstance(N, int | np.integer) or not 3 <= int(N) <= 8
+        for N in sizes
+    ):
+        raise ValueError(f"sizes must be integers in 3..8, got {list(sizes)}")
     rng = np.random.default_rng(seed)
     puzzles: list[Puzzle] = []
     for k in range(n):
@@ -209,13 +240,19 @@ def classify_answers(
     """The kind (:data:`ANSWER_KINDS`) of each answer; ``None`` means the network gave no binary
     answer (it did not settle, or settled with a unit at ½)."""
     if len(puzzles) != len(answers):
-        raise ValueError(f"{len(puzzles)} puzzles but {len(answers)} answers")
+        raise ValueError(f"{len(puzzles)} puzzles but {len(answers)} answers: one answer each")
     kinds = []
-    for pz, a in zip(puzzles, answers, strict=True):
+    for k, (pz, a) in enumerate(zip(puzzles, answers, strict=True)):
         if a is None:
             kinds.append(ANSWER_KINDS[4])
             continue
-        a = np.asarray(a, dtype=np.int8)
+        arr = np.asarray(a)
+        if arr.shape != (pz.N,):
+            raise ValueError(
+                f"answer {k} has shape {arr.shape}; puzzle {k} needs a pattern of length {pz.N} "
+                "(or None for no binary answer)"
+            )
+        a = as_pattern(arr, pz.N)
         if any(np.array_equal(a, r) for r in pz.answers):
             kinds.append(ANSWER_KINDS[0])
         elif np.array_equal(a, pz.test):
@@ -250,6 +287,9 @@ def network_answers(
     from .training import train
 
     phi = get_activation(activation)
+    tol = _validate.tolerance(tol, "tol")
+    undecided = _validate.tolerance(undecided, "undecided")
+    iterations = _validate.integer(iterations, "iterations", 1)
     n = len(puzzles)
     answers: list[NDArray[np.int8] | None] = [None] * n
     asymmetry = np.full(n, np.nan)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
+from . import _validate
 from .activations import Activation, get_activation
 from .linear_theory import projector
 from .patterns import as_training_set
@@ -69,9 +70,9 @@ def stationary_strength(
     Negative values mean no λ ≥ 0 puts the optimum there (e.g. a linear network with w > 1).
     """
     phi, K, N, n1, P = _setting(X, activation, penalty)
-    w = np.asarray(w, dtype=float)
+    w = _validate.finite_array(w, "the gain w")
     if np.any(w <= 0):
-        raise ValueError("the gain w must be positive")
+        raise ValueError(f"the gain w must be positive, got {w.tolist()}")
     f, d = phi(w), phi.derivative(w)
     if penalty == "rate":  # L' and R' share the factor 2 n1 φ'(w)/(K N): λ = (1 − φ)/φ
         with np.errstate(divide="ignore"):
@@ -94,6 +95,8 @@ def gain(
     """
     if not (np.isfinite(strength) and strength > 0):
         raise ValueError(f"strength must be positive and finite, got {strength}")
+    if not (np.isfinite(w_max) and w_max > 1e-9):
+        raise ValueError(f"w_max must be a finite number > 1e-9, got {w_max}")
     _setting(X, activation, penalty)  # validate before searching
 
     def excess(w: float) -> float:
@@ -111,4 +114,6 @@ def critical_strength(
     X: ArrayLike, activation: str | Activation, penalty: str, at_gain: float = 1.0
 ) -> float:
     """λ at which the trained gain is ``at_gain`` (default 1: tanh's items stop being fixed points)."""
+    if not (np.isfinite(at_gain) and at_gain > 0):
+        raise ValueError(f"at_gain must be a positive finite number, got {at_gain}")
     return float(stationary_strength(X, activation, penalty, at_gain))

@@ -96,6 +96,8 @@ def generalisation_metrics(
     N = tp.X.shape[1]
     if W.ndim != 3 or W.shape[1:] != (N, N):
         raise ValueError(f"W must have shape (B, {N}, {N}) or ({N}, {N}), got {W.shape}")
+    if W.shape[0] == 0:
+        raise ValueError("W holds no network: a batch needs at least one (B >= 1)")
     if not np.all(np.isfinite(W)):
         raise ValueError("W has non-finite entries (diverged networks have no metrics)")
     pre = np.einsum("bij,kj->bki", W, tp.X.astype(float)) - phi.shift

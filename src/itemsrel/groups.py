@@ -40,12 +40,17 @@ from numpy.typing import NDArray
 from sympy.combinatorics import Permutation
 from sympy.combinatorics.named_groups import DihedralGroup
 
+from . import _validate
 from .symmetry import cycle_notation
 
 __all__ = [
     "LETTERS",
+    "MAX_EXPONENT_DIGITS",
     "MAX_ORDER",
+    "MAX_TENSOR_ORDER",
+    "MAX_WORD_FACTORS",
     "Group",
+    "check_group",
     "cyclic",
     "dihedral",
     "from_permutations",
@@ -61,6 +66,12 @@ __all__ = [
 MAX_ORDER = 720
 #: The letters a word may use.
 LETTERS = ("x", "y")
+#: Most factors a word may have (each costs one pass over the order² table).
+MAX_WORD_FACTORS = 200
+#: Most digits of an exponent (powers are computed by repeated squaring, so any size is fast).
+MAX_EXPONENT_DIGITS = 100
+#: Largest group order :func:`word_tensor` builds (order³ numbers: 256³ floats = 128 MiB).
+MAX_TENSOR_ORDER = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +117,12 @@ class Group:
         inv[i] = j
         return inv
 
+    def _element(self, i: int) -> int:
+        i = _validate.integer(i, "element index i")
+        if not 0 <= i < self.order:
+            raise IndexError(f"element index {i} is out of range for {self.name}: 0..{self.order - 1}")
+        return i
+
     def index(self, name: str) -> int:
         """Index of the element called ``name``."""
         try:
@@ -114,11 +131,18 @@ class Group:
             raise ValueError(f"{self.name} has no element {name!r}") from None
 
     def power(self, k: int) -> NDArray[np.intp]:
-        """``power(k)[i]`` is the index of ``g_i^k`` (k any integer), shape (n,)."""
+        """``power(k)[i]`` is the index of ``g_i^k`` (k any integer), shape (n,).
+
+        Repeated squaring: O(order · log |k|) for any integer k."""
+        k = _validate.integer(k, "exponent k")
         base = np.arange(self.order) if k >= 0 else self.inverse
         out = np.full(self.order, self.identity, dtype=np.intp)
-        for _ in range(abs(int(k))):
-            out = self.table[out, base]
+        e = abs(k)
+        while e:
+            if e & 1:
+                out = self.table[out, base]
+            base = self.table[base, base]
+            e >>= 1
         return out
 
     @cached_property
@@ -136,7 +160,7 @@ class Group:
 
     def cycle_notation(self, i: int) -> str:
         """Element i as a permutation in 1-based cycle notation (``e`` for the identity)."""
-        return cycle_notation(self.permutations[i], self.degree)
+        return cycle_notation(self.permutations[self._element(i)], self.degree)
 
     @property
     def degree(self) -> int:
@@ -205,7 +229,11 @@ def from_permutations(
 
 
 def _check_n(n: int, what: str, minimum: int = 1) -> int:
-    if isinstance(n, bool) or int(n) != n or n < minimum:
+    try:
+        ok = not isinstance(n, bool | str) and int(n) == n
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok or n < minimum:
         raise ValueError(f"{what}: n must be an integer >= {minimum}, got {n!r}")
     return int(n)
 
@@ -259,7 +287,9 @@ def symmetric(n: int) -> Group:
     Elements are sorted by cycle type (``e`` first, then transpositions, …), then by name.
     """
     n = _check_n(n, "symmetric")
-    if factorial(n) > MAX_ORDER:
+    if n > 12 or factorial(n) > MAX_ORDER:  # 12! > any MAX_ORDER here; never compute huge n!
+        if n > 12:
+            raise ValueError(f"S_{n} has order {n}! > MAX_ORDER = {MAX_ORDER}")
         raise ValueError(f"S_{n} has order {factorial(n)} > MAX_ORDER = {MAX_ORDER}")
     from itertools import permutations
 
@@ -275,7 +305,9 @@ def symmetric(n: int) -> Group:
 
 def group_by_name(name: str) -> Group:
     """``"Z_24"``, ``"D_12"``, ``"S_4"`` (also ``"Z24"``, ``"C24"``) → the group."""
-    m = re.fullmatch(r"\s*([ZCDS])_?(\d+)\s*", name)
+    m = None if not isinstance(name, str) else re.fullmatch(r"\s*([ZCDS])_?(\d+)\s*", name)
+    if not isinstance(name, str):
+        raise TypeError(f"the group name must be a string such as 'D_12', got {name!r}")
     if not m:
         raise ValueError(f"unknown group {name!r}; use Z_n, D_n (order 2n) or S_n, e.g. 'D_12'")
     kind, n = m.group(1), int(m.group(2))
@@ -285,6 +317,7 @@ def group_by_name(name: str) -> Group:
 # --- words -------------------------------------------------------------------------------------
 
 _FACTOR = re.compile(r"([A-Za-z_]\w*)(?:\^\(?\s*([+-]?\d+)\s*\)?)?")
+_EXPONENT = re.compile(r"\^\(?\s*[+-]?(\d+)")
 
 
 def parse_word(word: str) -> tuple[tuple[str, int], ...]:
@@ -294,9 +327,21 @@ def parse_word(word: str) -> tuple[tuple[str, int], ...]:
     ``^k`` (``^-1``, ``^(-2)``, ``^3``). Anything else raises ``ValueError``.
     """
     if not isinstance(word, str) or not word.strip():
-        raise ValueError("a word must be a non-empty string such as 'x*y'")
+        raise ValueError(f"a word must be a non-empty string such as 'x*y', got {word!r}")
+    raws = word.split("*")
+    if len(raws) > MAX_WORD_FACTORS:
+        raise ValueError(
+            f"the word has {len(raws)} factors; at most {MAX_WORD_FACTORS} are supported (write "
+            "repeated letters as powers, e.g. x^5)"
+        )
     factors = []
-    for raw in word.split("*"):
+    for raw in raws:
+        exp = _EXPONENT.search(raw)
+        if exp and len(exp.group(1)) > MAX_EXPONENT_DIGITS:
+            raise ValueError(
+                f"an exponent of word {word[:40]!r}… has {len(exp.group(1))} digits; at most "
+                f"{MAX_EXPONENT_DIGITS} are supported"
+            )
         tok = raw.strip()
         m = _FACTOR.fullmatch(tok)
         if not m:
@@ -321,27 +366,46 @@ def word_latex(word: str) -> str:
     return " ".join(parts)
 
 
+def check_group(group: object, name: str = "group") -> Group:
+    """``group`` if it is a :class:`Group`, else ``TypeError`` (e.g. for a name: use group_by_name)."""
+    if not isinstance(group, Group):
+        raise TypeError(
+            f"{name} must be an itemsrel.groups.Group (e.g. group_by_name('D_12')), got "
+            f"{type(group).__name__} {group!r:.60}"
+        )
+    return group
+
+
 def word_table(group: Group, word: str) -> NDArray[np.intp]:
     """``out[i, j]`` = index of the word evaluated at ``x = g_i``, ``y = g_j``; shape (n, n).
 
     The factors are multiplied left to right with the group's product (sympy's ``p*q``: first p).
     """
+    check_group(group)
     factors = parse_word(word)
     n = group.order
+    powers: dict[int, NDArray[np.intp]] = {}
     idx = {
         "x": np.broadcast_to(np.arange(n)[:, None], (n, n)),
         "y": np.broadcast_to(np.arange(n)[None, :], (n, n)),
     }
     out = np.full((n, n), group.identity, dtype=np.intp)
     for letter, k in factors:
-        out = group.table[out, group.power(k)[idx[letter]]]
+        if k not in powers:
+            powers[k] = group.power(k)
+        out = group.table[out, powers[k][idx[letter]]]
     return out
 
 
 def word_tensor(group: Group, word: str) -> NDArray[np.float64]:
     """The word as a 0/1 tensor ``T[x, y, z] = 1`` iff ``z = w(g_x, g_y)``, shape (n, n, n)."""
+    n = check_group(group).order
+    if n > MAX_TENSOR_ORDER:
+        raise ValueError(
+            f"word_tensor({group.name}) would hold {n}³ = {n**3} numbers; groups of order at most "
+            f"{MAX_TENSOR_ORDER} are supported (use word_table, order² entries)"
+        )
     tab = word_table(group, word)
-    n = group.order
     T = np.zeros((n, n, n))
     T[np.arange(n)[:, None], np.arange(n)[None, :], tab] = 1.0
     return T

@@ -31,13 +31,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .groups import Group, word_table
+from . import _validate
+from .groups import Group, check_group, word_table
 
 __all__ = [
+    "MAX_PARTITION_N",
+    "MAX_TRIPLET_COST",
+    "MAX_TRIPLET_ORDER",
     "Irrep",
     "RealIrrep",
     "allowed_triplets",
@@ -50,6 +55,15 @@ __all__ = [
     "triplet_weights",
     "young_orthogonal_generators",
 ]
+
+
+#: Largest n whose partitions :func:`partitions` lists (p(30) = 5604; p(100) ≈ 2·10⁸).
+MAX_PARTITION_N = 30
+#: Limits of :func:`triplet_weights`: its cost grows like K²·order⁴ (K real irreps), a few
+#: seconds for D_24 (order 48, K = 15); Z_48 (K = 25) or S_5 (order 120) would take minutes and
+#: S_6 (720) days. Groups of order at most MAX_TRIPLET_ORDER and cost at most MAX_TRIPLET_COST.
+MAX_TRIPLET_ORDER = 48
+MAX_TRIPLET_COST = 1.25e9
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,7 +169,10 @@ def _dihedral_irreps(group: Group) -> list[Irrep]:
 
 
 def partitions(n: int) -> list[tuple[int, ...]]:
-    """Partitions of n in decreasing lexicographic order: ``[(4,), (3, 1), (2, 2), (2, 1, 1), …]``."""
+    """Partitions of n in decreasing lexicographic order: ``[(4,), (3, 1), (2, 2), (2, 1, 1), …]``.
+
+    ``0 <= n <= MAX_PARTITION_N``."""
+    n = _validate.integer(n, "n", 0, MAX_PARTITION_N)
 
     def parts(m: int, largest: int) -> list[tuple[int, ...]]:
         if m == 0:
@@ -194,7 +211,19 @@ def young_orthogonal_generators(shape: tuple[int, ...]) -> list[NDArray[np.float
     ``a = (c_{i+1} − r_{i+1}) − (c_i − r_i)``, the transposition maps a tableau T to ``T/a`` plus
     ``sqrt(1 − 1/a²)`` times the tableau with i and i+1 swapped (if that one is standard).
     """
-    tabs = _standard_tableaux(tuple(shape))
+    try:
+        shape = tuple(_validate.integer(k, "part", 1) for k in shape)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"shape must be a partition: positive integer parts in non-increasing order, got {shape!r}"
+        ) from None
+    if not shape or any(a < b for a, b in pairwise(shape)):
+        raise ValueError(
+            f"shape must be a partition: positive integer parts in non-increasing order, got {shape!r}"
+        )
+    if sum(shape) > MAX_PARTITION_N:
+        raise ValueError(f"shape has size {sum(shape)}; at most {MAX_PARTITION_N} is supported")
+    tabs = _standard_tableaux(shape)
     index = {t: k for k, t in enumerate(tabs)}
     n, d = sum(shape), len(tabs)
     mats = []
@@ -240,11 +269,13 @@ def _irreps_cached(group: Group) -> tuple[Irrep, ...]:
 
 def irreps(group: Group) -> list[Irrep]:
     """All irreducible representations of ``group`` over ℂ (one per class), see the module doc."""
+    check_group(group)
     return list(_irreps_cached(group))
 
 
 def character_table(group: Group) -> tuple[list[str], list[list[int]], NDArray[np.complex128]]:
     """(irrep names, conjugacy classes, table) with ``table[a, c] = χ_a`` on class c."""
+    check_group(group)
     reps = irreps(group)
     classes = group.conjugacy_classes
     table = np.array([[r.character[cls[0]] for cls in classes] for r in reps])
@@ -274,6 +305,7 @@ def _real_irreps_cached(group: Group) -> tuple[RealIrrep, ...]:
 
 def real_irreps(group: Group) -> list[RealIrrep]:
     """The irreps over ℝ (conjugate pairs merged), in the order of :func:`irreps`."""
+    check_group(group)
     return list(_real_irreps_cached(group))
 
 
@@ -293,6 +325,7 @@ def isotypic_projectors(group: Group) -> NDArray[np.float64]:
     ``P[ρ][i, j] = (d_ρ/|G|) χ_ρ(g_i g_j^{-1})``; the K projectors are symmetric, idempotent,
     mutually orthogonal and sum to the identity. ``P[ρ]`` has rank ``d_ρ · dim_ℝ ρ``.
     """
+    check_group(group)
     return _projectors_cached(group)
 
 
@@ -303,7 +336,14 @@ def irrep_power(group: Group, F: ArrayLike, axis: int = 0) -> NDArray[np.float64
     functions (e.g. neurons). Returns shape ``(K, *other axes)``: ``out[ρ, …] = |P_ρ f|²``, which
     sums over ρ to ``|f|²``.
     """
-    F = np.moveaxis(np.asarray(F, dtype=float), axis, 0)
+    check_group(group)
+    F = _validate.finite_array(F, "F")
+    if F.ndim == 0:
+        raise ValueError("F must have the group elements along an axis, got a scalar")
+    axis = _validate.integer(axis, "axis")
+    if not -F.ndim <= axis < F.ndim:
+        raise ValueError(f"axis {axis} is out of range for F with {F.ndim} dimension(s)")
+    F = np.moveaxis(F, axis, 0)
     if F.shape[0] != group.order:
         raise ValueError(
             f"axis {axis} has length {F.shape[0]}, but {group.name} has order {group.order}"
@@ -322,7 +362,18 @@ def triplet_weights(group: Group, word: str) -> NDArray[np.float64]:
     ``out[a, b, c] = |(P_a ⊗ P_b ⊗ P_c) T|² / |T|²``, shape (K, K, K); sums to 1. The triplets
     with non-zero share are those the word's fusion rules allow (for ``x*y`` only
     ``(ρ, ρ, ρ)``-type triplets survive). Cached per (group, word); the array is read-only.
+    Groups of order at most :data:`MAX_TRIPLET_ORDER` (and cost K²·order⁴ at most
+    :data:`MAX_TRIPLET_COST`); larger ones raise ``ValueError`` at once.
     """
+    check_group(group)
+    n = group.order
+    cost = float(len(real_irreps(group))) ** 2 * float(n) ** 4 if n <= MAX_TRIPLET_ORDER else np.inf
+    if cost > MAX_TRIPLET_COST:
+        raise ValueError(
+            f"triplet_weights({group.name}) is limited to groups of order at most "
+            f"{MAX_TRIPLET_ORDER} with K²·order⁴ <= {MAX_TRIPLET_COST:.3g} (K real irreps): e.g. "
+            f"D_24, Z_40, S_4; {group.name} has order {n}"
+        )
     return _triplet_weights_cached(group, word)
 
 
@@ -330,15 +381,28 @@ def triplet_weights(group: Group, word: str) -> NDArray[np.float64]:
 def _triplet_weights_cached(group: Group, word: str) -> NDArray[np.float64]:
     P = isotypic_projectors(group)
     n = group.order
-    tab = word_table(group, word).reshape(-1)  # pair (x, y) -> z
-    # M[c, (x,y), (x',y')] = P_c[w(x,y), w(x',y')]; |(P_a⊗P_b⊗P_c)T|² = Σ P_a[x,x'] P_b[y,y'] M[c,…]
-    M = P[:, tab[:, None], tab[None, :]].reshape(len(P), n, n, n, n)
-    N = np.einsum("byv,cxyuv->cbxu", P, M, optimize=True)
-    out = np.maximum(np.einsum("axu,cbxu->abc", P, N, optimize=True), 0.0) / (n * n)
+    tab = word_table(group, word)  # (x, y) -> z
+    # With T_c[z, x, y] = P_c[z, w(x, y)] (T projected along z; P symmetric idempotent):
+    # |(P_a⊗P_b⊗P_c)T|² = Σ_z ‖P_a T_c[z] P_b‖² = Σ_z ⟨P_a T_c[z], T_c[z] P_b⟩. Memory K·n³.
+    K = len(P)
+    out = np.empty((K, K, K))
+    P_rows = P.reshape(K * n, n)  # (a x, u)
+    P_cols = P.transpose(1, 0, 2).reshape(n, K * n)  # (v, b y)
+    for c in range(K):
+        Tc = P[c][:, tab]  # (z, x, y)
+        # left[a, x, z, y] = Σ_u P_a[x, u] Tc[z, u, y];  right[z, x, b, y] = Σ_v Tc[z, x, v] P_b[v, y]
+        left = (P_rows @ Tc.transpose(1, 0, 2).reshape(n, n * n)).reshape(K, n, n, n)
+        right = (Tc.reshape(n * n, n) @ P_cols).reshape(n, n, K, n)
+        L = left.transpose(0, 2, 1, 3).reshape(K, -1)  # (a, z x y)
+        R = right.transpose(2, 0, 1, 3).reshape(K, -1)  # (b, z x y)
+        out[:, :, c] = np.einsum("ai,bi->ab", L, R)  # (plain einsum: BLAS threads stall here)
+    out = np.maximum(out, 0.0) / (n * n)
     out.setflags(write=False)
     return out
 
 
 def allowed_triplets(group: Group, word: str, tol: float = 1e-9) -> NDArray[np.bool_]:
     """Boolean (K, K, K): the real-irrep triplets (ρ_x, ρ_y, ρ_z) carrying part of the word."""
+    check_group(group)
+    tol = _validate.tolerance(tol, "tol")
     return triplet_weights(group, word) > tol

@@ -16,6 +16,8 @@ from itertools import product
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import _validate
+
 __all__ = [
     "MAX_N",
     "all_patterns",
@@ -28,6 +30,8 @@ __all__ = [
 
 #: Largest pattern length the symmetry machinery accepts (2**MAX_N patterns are enumerated).
 MAX_N = 12
+#: Most entries a generated training set may have (:func:`disjoint_blocks`): bounded memory.
+MAX_ENTRIES = 10**7
 
 
 def as_training_set(
@@ -80,8 +84,7 @@ def as_pattern(x: ArrayLike, n: int | None = None) -> NDArray[np.int8]:
 
 def all_patterns(n: int) -> NDArray[np.int8]:
     """All ``2**n`` binary patterns of length ``n``, shape ``(2**n, n)``, in lexicographic order."""
-    if n < 1:
-        raise ValueError(f"pattern length must be >= 1, got {n}")
+    n = _validate.integer(n, "pattern length n", 1)
     if n > MAX_N:
         raise ValueError(f"pattern length N = {n} exceeds the supported limit N <= {MAX_N}")
     return np.array(list(product((0, 1), repeat=n)), dtype=np.int8)
@@ -118,6 +121,11 @@ def disjoint_blocks(n_blocks: int, size: int) -> NDArray[np.int8]:
     Shape ``(n_blocks, n_blocks * size)``; e.g. ``disjoint_blocks(4, 2)`` is four disjoint pairs
     in N = 8 (symmetry group of order 2⁴·4! = 384).
     """
-    if n_blocks < 1 or size < 1:
-        raise ValueError(f"need n_blocks >= 1 and size >= 1, got {n_blocks} and {size}")
+    n_blocks = _validate.integer(n_blocks, "n_blocks", 1)
+    size = _validate.integer(size, "size", 1)
+    if n_blocks * n_blocks * size > MAX_ENTRIES:
+        raise ValueError(
+            f"disjoint_blocks({n_blocks}, {size}) would have {n_blocks * n_blocks * size} entries; "
+            f"at most {MAX_ENTRIES} are supported"
+        )
     return np.kron(np.eye(n_blocks, dtype=np.int8), np.ones(size, dtype=np.int8))

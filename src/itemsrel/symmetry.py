@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sympy.combinatorics import Permutation, PermutationGroup
 
+from . import _validate
 from .patterns import MAX_N, all_patterns, as_training_set
 
 __all__ = [
@@ -43,10 +44,27 @@ __all__ = [
 
 PermLike = Permutation | Sequence[int] | NDArray[np.integer]
 
+#: Largest N for which :func:`invariant_basis` enumerates the N² index pairs.
+MAX_BASIS_N = 256
+#: Largest group :func:`group_elements` lists (8! = 40320: S_8, the largest Σ_X of an ARC puzzle).
+MAX_ELEMENTS = 40320
+
 
 def _array_form(s: PermLike, n: int | None = None) -> NDArray[np.intp]:
     """0-based image list of a permutation, padded to length ``n`` for sympy's short forms."""
-    arr = list(s.array_form) if isinstance(s, Permutation) else [int(v) for v in s]
+    if isinstance(s, Permutation):
+        arr = list(s.array_form)
+    else:
+        try:
+            arr = [int(v) for v in s]
+            ok = all(float(v) == int(v) for v in s)
+        except (TypeError, ValueError):
+            ok = False
+        if isinstance(s, str) or not ok:
+            raise TypeError(
+                f"a permutation must be a sympy Permutation or a sequence of 0-based integer "
+                f"images, got {s!r}"
+            )
     if n is not None and len(arr) < n:
         arr += list(range(len(arr), n))
     out = np.asarray(arr, dtype=np.intp)
@@ -55,16 +73,30 @@ def _array_form(s: PermLike, n: int | None = None) -> NDArray[np.intp]:
     return out
 
 
+def _checked_form(s: PermLike, n: int, what: str) -> NDArray[np.intp]:
+    idx = _array_form(s, n)
+    if len(idx) > n:
+        raise ValueError(
+            f"the permutation moves {len(idx)} points but the {what} has length {n}: a permutation "
+            f"of at most {n} points is allowed"
+        )
+    return idx
+
+
 def act(s: PermLike, x: ArrayLike) -> NDArray:
     """Permute a pattern (or every row of an array of patterns): ``(s·x)_i = x_{s(i)}``."""
     x = np.asarray(x)
-    return x[..., _array_form(s, x.shape[-1])]
+    if x.ndim == 0:
+        raise ValueError("x must be a pattern (N,) or an array of patterns (..., N), got a scalar")
+    return x[..., _checked_form(s, x.shape[-1], "pattern")]
 
 
 def act_on_matrix(s: PermLike, W: ArrayLike) -> NDArray:
     """Permute a weight matrix (or a batch, shape ``(..., N, N)``): ``(s·W)_ij = W_{s(i)s(j)}``."""
     W = np.asarray(W)
-    idx = _array_form(s, W.shape[-1])
+    if W.ndim < 2 or W.shape[-1] != W.shape[-2]:
+        raise ValueError(f"W must be square, shape (..., N, N); got shape {W.shape}")
+    idx = _checked_form(s, W.shape[-1], "matrix")
     return W[..., idx[:, None], idx[None, :]]
 
 
@@ -168,6 +200,7 @@ def orbits(X: ArrayLike, group: PermutationGroup | None = None) -> list[list[tup
     X = as_training_set(X)
     group = symmetry_group(X) if group is None else group
     n = X.shape[1]
+    _check_degree(group, n)
     items = [tuple(int(v) for v in row) for row in X]
     index = {item: k for k, item in enumerate(items)}
     parent = list(range(len(items)))
@@ -192,8 +225,19 @@ def orbits(X: ArrayLike, group: PermutationGroup | None = None) -> list[list[tup
     return sorted((sorted(c) for c in classes.values()), key=lambda c: c[0])
 
 
+def _check_degree(group: PermutationGroup, n: int) -> None:
+    if not isinstance(group, PermutationGroup):
+        raise TypeError(f"group must be a sympy PermutationGroup, got {type(group).__name__}")
+    if group.degree > n:
+        raise ValueError(
+            f"the group acts on {group.degree} points but N = {n}: it must act on at most N points"
+        )
+
+
 def index_orbits(group: PermutationGroup, n: int) -> list[list[int]]:
     """Orbits of the unit indices ``0..n-1`` under ``group`` (each sorted, ordered by minimum)."""
+    n = _validate.integer(n, "n", 1)
+    _check_degree(group, n)
     return sorted(
         sorted(o)
         for o in _union_find_orbits(range(n), _generators(group, n), lambda g, i: int(g[i]))
@@ -229,8 +273,8 @@ def invariant_basis(group: PermutationGroup, N: int) -> list[NDArray[np.int8]]:
     pair in row-major order. ``len(result)`` is the number of free parameters of a
     Σ-compatible network (5 for the paper's N = 3 examples, eq. 5).
     """
-    if group.degree > N:
-        raise ValueError(f"group acts on {group.degree} points but N = {N}")
+    N = _validate.integer(N, "N", 1, MAX_BASIS_N)
+    _check_degree(group, N)
     pairs = [(i, j) for i in range(N) for j in range(N)]
     pair_orbits = _union_find_orbits(
         pairs, _generators(group, N), lambda g, p: (int(g[p[0]]), int(g[p[1]]))
@@ -249,7 +293,7 @@ def invariant_projection(W: ArrayLike, group: PermutationGroup) -> NDArray[np.fl
 
     Equals the group average ``mean_s s·W``: each entry is replaced by its pair-orbit mean.
     """
-    W = np.asarray(W, dtype=float)
+    W = _check_weights(W)
     out = np.zeros_like(W)
     for B in invariant_basis(group, W.shape[-1]):
         mask = B.astype(bool)
@@ -257,16 +301,25 @@ def invariant_projection(W: ArrayLike, group: PermutationGroup) -> NDArray[np.fl
     return out
 
 
+def _check_weights(W: ArrayLike) -> NDArray[np.float64]:
+    W = _validate.finite_array(W, "W")
+    if W.ndim < 2 or W.shape[-1] != W.shape[-2]:
+        raise ValueError(f"W must be square, shape (..., N, N); got shape {W.shape}")
+    return W
+
+
 def distance_to_invariant(W: ArrayLike, group: PermutationGroup) -> NDArray[np.float64] | float:
     """Frobenius distance of W (or each matrix of a batch) to the Σ-invariant subspace."""
-    W = np.asarray(W, dtype=float)
+    W = _check_weights(W)
     d = np.linalg.norm(W - invariant_projection(W, group), axis=(-2, -1))
     return float(d) if np.ndim(d) == 0 else d
 
 
 def is_invariant(W: ArrayLike, group: PermutationGroup, atol: float = 1e-8) -> bool:
     """True if ``max |s·W - W| <= atol`` for every generator ``s`` (hence for the whole group)."""
-    W = np.asarray(W, dtype=float)
+    W = _check_weights(W)
+    atol = _validate.tolerance(atol, "atol")
+    _check_degree(group, W.shape[-1])
     return all(
         np.max(np.abs(act_on_matrix(g, W) - W)) <= atol for g in _generators(group, W.shape[-1])
     )
@@ -298,6 +351,7 @@ def span_patterns(
     exact generalisations. Shape ``(n, N)``, sorted lexicographically.
     """
     X = as_training_set(X)
+    atol = _validate.tolerance(atol, "atol")
     n = X.shape[1]
     cand = all_patterns(n).astype(float)
     Xf = X.astype(float)
@@ -314,11 +368,33 @@ def _exclude(patterns: NDArray[np.int8], X: NDArray[np.int8]) -> NDArray[np.int8
 
 
 def group_elements(group: PermutationGroup) -> list[Permutation]:
-    """The group's elements, identity first, then by cycle notation (fine for small groups)."""
-    elems = sorted(
-        group.generate(), key=lambda p: (p.order() != 1, len(cycle_notation(p)), cycle_notation(p))
-    )
-    return elems
+    """The group's elements, identity first, then by cycle notation (at most
+    :data:`MAX_ELEMENTS`; a larger group raises ``ValueError`` at once)."""
+    order = int(group.order())
+    if order > MAX_ELEMENTS:
+        raise ValueError(
+            f"the group has {order} elements; group_elements lists at most {MAX_ELEMENTS} "
+            "(work with its generators, group.generators, instead)"
+        )
+    n = group.degree
+    gens = [tuple(_array_form(g, n).tolist()) for g in group.generators]
+    start = tuple(range(n))
+    seen, frontier = {start}, [start]
+    while frontier:  # closure under the generators, on image tuples (fast)
+        nxt = []
+        for p in frontier:
+            for g in gens:
+                q = tuple(g[i] for i in p)
+                if q not in seen:
+                    seen.add(q)
+                    nxt.append(q)
+        frontier = nxt
+    keyed = []
+    for p in seen:
+        name = cycle_notation(p)
+        keyed.append((name != "e", len(name), name, p))
+    keyed.sort()
+    return [Permutation(list(p)) for *_, p in keyed]
 
 
 def cycle_notation(s: PermLike, n: int | None = None) -> str:
