@@ -125,6 +125,10 @@ def predict(
     emb_x: NDArray, emb_y: NDArray, readout: NDArray, activation: str = "relu"
 ) -> NDArray[np.intp]:
     """Answer (argmax of the logits) of one network for every pair, shape (n, n)."""
+    if activation not in HIDDEN_ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(HIDDEN_ACTIVATIONS)}"
+        )
     pre = torch.as_tensor(np.asarray(emb_x, float)[:, None, :] + np.asarray(emb_y, float)[None])
     h = get_activation(activation).torch(pre).numpy()
     return np.argmax(h @ np.asarray(readout, float), axis=-1)
@@ -140,6 +144,8 @@ def train_split(order: int, fraction: float, seed: int) -> NDArray[np.bool_]:
 
     Exactly ``round(fraction · order²)`` pairs, drawn by ``default_rng([seed, 0])``.
     """
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"fraction must lie in [0, 1], got {fraction!r}")
     n2 = order * order
     k = n_train_pairs(order, fraction)
     chosen = np.random.default_rng([int(seed), 0]).permutation(n2)[:k]
