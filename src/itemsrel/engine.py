@@ -100,7 +100,7 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
 
 
 def check_dtype(dtype: Any) -> torch.dtype:
-    """A real floating torch dtype, else ``TypeError`` (complex weights are not supported)."""
+    """A real floating torch dtype, else ``TypeError`` (complex weights are rejected)."""
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point or dtype.is_complex:
         raise TypeError(
             f"dtype must be a real floating torch dtype (torch.float64, torch.float32, …), got {dtype!r}"
