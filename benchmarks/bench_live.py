@@ -122,8 +122,7 @@ def measure(moves: int = MOVES) -> list[dict]:
                         else 'input[id$="-parameter-a"]'
                     )
                     values = [
-                        (-2.0 + 0.05 * k) if kind == "train" else (-1.0 + 0.1 * k)
-                        for k in range(moves)
+                        (4 + k % 7) if kind == "train" else (-1.0 + 0.1 * k) for k in range(moves)
                     ]
                     times = page.evaluate(SLIDER_MOVES, [idx, sel, values])
                     compute = page.evaluate(COMPUTE_ONLY, [idx, 10])

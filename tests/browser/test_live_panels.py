@@ -77,7 +77,7 @@ RECHECK = """async ([idx, moduleUrl]) => {
     same(api.result.lossHistory, r.lossHistory, 'loss history');
     if (!r.diverged) {
       same(api.result.patternLosses, M.patternLosses(r.W, p.activation), 'pattern losses');
-      if (p.X[0].length === 3) same(api.result.fixed, M.fixedPoints(r.W, p.activation), 'fixed points');
+      if (p.X[0].length === 3) same(api.result.fixed, M.fixedPoints(r.W, p.activation, { starts: M.defaultStarts(r.W, p.activation, { nGrid: 3, nRandom: 16 }) }), 'fixed points');
       if (!shown.includes(r.finalLoss.toExponential(2))) problems.push('final loss ' + r.finalLoss.toExponential(2) + ' not shown');
       for (const v of r.W.flat()) if (!shown.includes(v.toFixed(3))) problems.push('W entry ' + v.toFixed(3) + ' not shown');
     }
@@ -141,10 +141,10 @@ def controls_of(kind: str, state: dict) -> list[tuple[str, str, str]]:
         ('select[id$="-initialisation"]', "change", init),
         ('input[id$="-seed"]', "change", "7"),
         ('select[id$="-optimiser"]', "change", opt),
-        ('input[id$="-learning-rate"]', "input", "-1.5"),
-        ('input[id$="-max-steps"]', "input", "1.5"),
+        ('input[id$="-learning-rate"]', "input", "5"),
+        ('input[id$="-max-steps-stops-once-converged"]', "input", "4"),
         ('select[id$="-penalty"]', "change", "l1"),
-        ('input[id$="-strength"]', "input", "-0.5"),
+        ('input[id$="-strength"]', "input", "10"),
     ]
 
 
@@ -231,7 +231,7 @@ def test_live_panels(path, live_page, site_server, screenshot_dir):
             "family": 'input[id$="-parameter-a"]',
         }.get(kind)
         if slider:
-            values = [-2.0 + 0.05 * k if kind == "train" else -1.0 + 0.1 * k for k in range(20)]
+            values = [4 + k % 7 if kind == "train" else -1.0 + 0.1 * k for k in range(20)]
             times = page.evaluate(SLIDER_MOVES, [idx, slider, values])
             print(
                 f"{path}#{idx} ({kind}): median input-to-redraw over 20 slider moves "

@@ -563,22 +563,67 @@ export function defaultStarts(W, activation, { nGrid = 5, nRandom = 64, seed = 0
   return [...grid, ...uniq, ...rand];
 }
 
-function newtonRoot(F, J, x0, tol) {
-  let x = x0.slice();
-  let f = F(x), nf = maxAbs(f);
-  for (let it = 0; it < 100 && nf > tol * 1e-2; it++) {
-    const dx = solve(J(x), f);
-    if (!dx) return null;
-    let t = 1.0, accepted = false;
-    for (let ls = 0; ls < 30; ls++) {
-      const xn = x.map((v, k) => v - t * dx[k]);
-      const fn = F(xn), nfn = maxAbs(fn);
-      if (Number.isFinite(nfn) && nfn < nf) { x = xn; f = fn; nf = nfn; accepted = true; break; }
-      t *= 0.5;
+// Damped Newton on F(x) = φ(W x) − x with flat arrays (no allocation per iteration).
+function makeNewton(W, phi) {
+  const N = W.length, Wf = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) Wf[i * N + j] = W[i][j];
+  const z = new Float64Array(N), f = new Float64Array(N), fn = new Float64Array(N), xn = new Float64Array(N);
+  const M = new Float64Array(N * (N + 1)), dx = new Float64Array(N);
+  const evalF = (x, out) => { // returns max |F|
+    let m = 0;
+    for (let i = 0; i < N; i++) {
+      let s = 0.0;
+      for (let j = 0; j < N; j++) s += Wf[i * N + j] * x[j];
+      z[i] = s;
+      const v = phi.f(s) - x[i];
+      out[i] = v;
+      const a = Math.abs(v);
+      if (!(a <= m)) m = a; // NaN propagates
     }
-    if (!accepted) break;
-  }
-  return nf <= tol && x.every(Number.isFinite) ? x : null;
+    return m;
+  };
+  const step = (x) => { // dx = J(x)⁻¹ F(x) with J = diag(φ'(z)) W − I; uses z, f from evalF(x, f)
+    const R = N + 1;
+    for (let i = 0; i < N; i++) {
+      const d = phi.d(z[i]);
+      for (let j = 0; j < N; j++) M[i * R + j] = d * Wf[i * N + j] - (i === j ? 1 : 0);
+      M[i * R + N] = f[i];
+    }
+    for (let k = 0; k < N; k++) {
+      let p = k;
+      for (let i = k + 1; i < N; i++) if (Math.abs(M[i * R + k]) > Math.abs(M[p * R + k])) p = i;
+      if (M[p * R + k] === 0) return false;
+      if (p !== k) for (let j = k; j <= N; j++) { const t = M[k * R + j]; M[k * R + j] = M[p * R + j]; M[p * R + j] = t; }
+      for (let i = k + 1; i < N; i++) {
+        const c = M[i * R + k] / M[k * R + k];
+        if (c !== 0) for (let j = k; j <= N; j++) M[i * R + j] -= c * M[k * R + j];
+      }
+    }
+    for (let i = N - 1; i >= 0; i--) {
+      let s = M[i * R + N];
+      for (let j = i + 1; j < N; j++) s -= M[i * R + j] * dx[j];
+      dx[i] = s / M[i * R + i];
+      if (!Number.isFinite(dx[i])) return false;
+    }
+    return true;
+  };
+  return function newton(x0, tol) {
+    const x = Float64Array.from(x0);
+    let nf = evalF(x, f);
+    for (let it = 0; it < 60 && nf > tol * 1e-2; it++) {
+      if (!step(x)) break;
+      let t = 1.0, accepted = false;
+      for (let ls = 0; ls < 20; ls++) {
+        for (let i = 0; i < N; i++) xn[i] = x[i] - t * dx[i];
+        const nfn = evalF(xn, fn);
+        if (nfn < nf) { x.set(xn); f.set(fn); nf = nfn; accepted = true; break; }
+        t *= 0.5;
+      }
+      if (!accepted) break;
+    }
+    evalF(x, f);
+    return nf <= tol ? Array.from(x) : null;
+  };
 }
 
 /**
@@ -603,18 +648,18 @@ export function fixedPoints(W, activation, { starts = null, tol = 1e-10, dedupeA
   const S = starts ?? defaultStarts(W, phi, { seed });
   const F = (x) => matvec(W, x).map((z, i) => phi.f(z) - x[i]);
   const J = (x) => jacobian(W, phi, x).map((r, i) => r.map((v, j) => v - I(i, j)));
+  const newton = makeNewton(W, phi);
   const found = [];
   for (const x0 of S) {
-    let x = newtonRoot(F, J, x0, tol);
+    let x = newton(x0, tol);
     if (!x) continue;
-    let best = x;
-    for (let k = 0; k < 3; k++) {
+    const best = x, fBest = maxAbs(F(best));
+    for (let k = 0; k < 3; k++) { // polish, as dynamics.fixed_points does
       const dx = solve(J(x), F(x));
       if (!dx) break;
       x = x.map((v, i) => v - dx[i]);
     }
-    if (x.every(Number.isFinite) && maxAbs(F(x)) <= maxAbs(F(best))) best = x;
-    found.push(best);
+    found.push(x.every(Number.isFinite) && maxAbs(F(x)) <= fBest ? x : best);
   }
   const kept = [];
   for (const p of found) if (kept.every((q) => maxAbs(p.map((v, k) => v - q[k])) > dedupeAtol)) kept.push(p);

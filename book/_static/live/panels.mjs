@@ -35,6 +35,13 @@ const pat = (p) => p.join("");
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 const fmtE = (v) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 const letters = "abcdefghijklmnopqrstuvwxyz";
+/** Fixed-point starts of the training panels: the Python explorer's (n_grid=3, n_random=16). */
+const LIVE_STARTS = { nGrid: 3, nRandom: 16 };
+// slider positions (index sliders over these values; the chapter's own value is added if missing)
+const LR_VALUES = [0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2];
+const STEP_VALUES = [1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000];
+const STRENGTH_VALUES = [1e-4, 2e-4, 5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
+const withValue = (values, v) => (values.includes(v) ? values : [...values, v].sort((a, b) => a - b));
 
 function control(root, label, input, help) {
   const id = `${root.id}-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")}`;
@@ -104,7 +111,7 @@ function lossBars(N, losses, X) {
     }],
     layout: {
       title: { text: "loss per pattern (green: training item)", x: 0, font: { size: 13 } }, font: FONT, height: 280,
-      margin: { l: 56, r: 10, t: 36, b: 44 }, xaxis: { type: "category", title: { text: "pattern" } },
+      margin: { l: 56, r: 10, t: 36, b: 52 }, xaxis: { type: "category", tickangle: -45, tickfont: { size: 11 } },
       yaxis: { title: { text: "loss (eq. 7)" }, rangemode: "tozero" },
     },
   };
@@ -116,7 +123,7 @@ function trainingCurve(res) {
     layout: {
       title: { text: "training loss (eq. 7)", x: 0, font: { size: 13 } }, font: FONT, height: 280,
       margin: { l: 60, r: 10, t: 36, b: 44 }, xaxis: { title: { text: "step" } },
-      yaxis: { title: { text: "loss" }, type: "log", exponentformat: "power" },
+      yaxis: { title: { text: "loss" }, type: "log", exponentformat: "power", nticks: 5, tickformat: ".0e" },
     },
   };
 }
@@ -203,17 +210,19 @@ function mountTrain(root, st) {
   const init = select(L.INITS, st.init, { uniform: "uniform U(0,1)", normal: "normal N(0,σ)" });
   const seed = el("input", { type: "number", min: 0, max: 9999, step: 1, value: st.seed });
   const opt = select(L.OPTIMIZERS, st.optimizer, { sgd: "SGD", adam: "Adam" });
-  const lr = slider(-3, 0.5, 0.05, Math.log10(st.lr).toFixed(2));
+  const lrValues = withValue(LR_VALUES, st.lr), stepValues = withValue(STEP_VALUES, st.steps);
+  const lamValues = withValue(STRENGTH_VALUES, st.strength);
+  const lr = slider(0, lrValues.length - 1, 1, lrValues.indexOf(st.lr));
   const lrOut = el("output");
-  const steps = slider(1, 4, 0.05, Math.log10(st.steps).toFixed(2));
+  const steps = slider(0, stepValues.length - 1, 1, stepValues.indexOf(st.steps));
   const stepsOut = el("output");
   const pen = select(["none", ...L.PENALTIES], st.penalty, PENALTY_LABEL);
-  const lam = slider(-4, 0, 0.05, Math.log10(st.strength).toFixed(2));
+  const lam = slider(0, lamValues.length - 1, 1, lamValues.indexOf(st.strength));
   const lamOut = el("output");
   ctl.append(
     el("div", { class: "il-control il-wide" }, el("span", { class: "il-label", text: "training set (click a pattern to add or remove it)" }), picker.box),
     control(root, "activation φ", act), control(root, "initialisation", init), control(root, "seed", seed),
-    control(root, "optimiser", opt), control(root, "learning rate", lr, lrOut), control(root, "max steps", steps, stepsOut),
+    control(root, "optimiser", opt), control(root, "learning rate", lr, lrOut), control(root, "max steps (stops once converged)", steps, stepsOut),
     control(root, "penalty", pen), control(root, "strength λ", lam, lamOut),
   );
   root.append(ctl);
@@ -224,9 +233,9 @@ function mountTrain(root, st) {
 
   const params = () => {
     const X = picker.items();
-    const lrV = Number((10 ** Number(lr.value)).toPrecision(3));
-    const stepsV = Math.round(10 ** Number(steps.value));
-    const lamV = Number((10 ** Number(lam.value)).toPrecision(3));
+    const lrV = lrValues[Number(lr.value)];
+    const stepsV = stepValues[Number(steps.value)];
+    const lamV = lamValues[Number(lam.value)];
     const seedV = Math.max(0, Math.floor(Number(seed.value) || 0));
     // the chapter's numpy draw when the initialisation is the chapter's; else the JS generator
     const same = init.value === st.init && seedV === st.seed && N === st.W0.length;
@@ -250,7 +259,8 @@ function mountTrain(root, st) {
     let fp = null, losses = null;
     if (!res.diverged) {
       losses = L.patternLosses(res.W, p.activation);
-      fp = N === 3 ? L.fixedPoints(res.W, p.activation) : null;
+      // fewer starts than the chapters' default, as the Python explorer (network_view) uses
+      fp = N === 3 ? L.fixedPoints(res.W, p.activation, { starts: L.defaultStarts(res.W, p.activation, LIVE_STARTS) }) : null;
     }
     api.result = { ...res, patternLosses: losses, fixed: fp, params: p };
     note.textContent = res.diverged
