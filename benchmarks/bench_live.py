@@ -105,9 +105,9 @@ def measure(moves: int = MOVES) -> list[dict]:
             )
             page = context.new_page()
             for path in _pages():
-                page.goto(base + path, wait_until="load")
+                page.goto(base + path, wait_until="load", timeout=120_000)
                 page.wait_for_function(
-                    "document.documentElement.dataset.itemsrelLive === 'ready'", timeout=60_000
+                    "document.documentElement.dataset.itemsrelLive === 'ready'", timeout=180_000
                 )
                 kinds = page.evaluate(
                     "() => [...document.querySelectorAll('div.itemsrel-live')].map((r) => r.itemsrelLive.state.kind)"

@@ -160,9 +160,9 @@ def live_page(browser, site_server, offline_guard):
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-        page.goto(site_server + path, wait_until="load")
+        page.goto(site_server + path, wait_until="load", timeout=120_000)
         page.wait_for_function(
-            "document.documentElement.dataset.itemsrelLive === 'ready'", timeout=60_000
+            "document.documentElement.dataset.itemsrelLive === 'ready'", timeout=180_000
         )
         opened.append(context)
         return page, errors, guard

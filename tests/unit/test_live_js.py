@@ -351,3 +351,54 @@ def test_symmetry_matches(node_run):
         assert js["indexOrbits"] == index_orbits(G, N)
         assert js["span"] == span_patterns(X).tolist()
         assert js["consistent"] == symmetry_consistent_patterns(X).tolist()
+
+
+def test_chapter_panels_start_from_the_chapters_numbers(node_run):
+    """The browser retrains each chapter panel's starting state to the W the chapter computed."""
+    from itemsrel.analytic import PAPER_X, PAPER_X_PRIME, linear_family
+    from itemsrel.live import live_panel
+
+    panels = [
+        live_panel(PAPER_X_PRIME, activation="linear", init="normal", optimizer="adam", lr=0.03),
+        live_panel(PAPER_X_PRIME, activation="tanh", lr=0.1),
+        live_panel(
+            PAPER_X_PRIME, activation="tanh", init="normal", penalty="l2", strength=0.1, lr=0.5
+        ),
+    ]
+    cases = []
+    for p in panels:
+        s = p.state
+        assert 'class="itemsrel-live"' in p._repr_html_()
+        cases.append(
+            {
+                "kind": "train",
+                "args": {
+                    "X": s["X"],
+                    "activation": s["activation"],
+                    "W0": s["W0"],
+                    "optimizer": s["optimizer"],
+                    "lr": s["lr"],
+                    "steps": s["steps"],
+                    "penalty": s["penalty"],
+                    "strength": s["strength"],
+                    "stopWhenConverged": True,
+                },
+            }
+        )
+    for p, js in zip(panels, node_run(cases), strict=True):
+        py = p.state["python"]
+        np.testing.assert_allclose(js["W"], py["W"], rtol=1e-9, atol=1e-12)
+        assert js["stepsRun"] == py["steps_run"]
+    fam = live_panel(
+        PAPER_X,
+        "family",
+        family=linear_family(PAPER_X, invariant=True, names=["a", "b"]),
+        a=0.7,
+        b=-0.2,
+    )
+    f = fam.state["family"]
+    W = np.array(f["W0"]) + 0.7 * np.array(f["A"]) - 0.2 * np.array(f["B"])
+    np.testing.assert_allclose(W, [[0.3, 0.7, 0.7], [0.2, 0.8, -0.2], [0.2, -0.2, 0.8]], atol=1e-12)
+    np.testing.assert_allclose(fam.state["python"]["W"], W, atol=1e-12)
+    with pytest.raises(ValueError, match="unknown panel kind"):
+        live_panel(PAPER_X, "flow")

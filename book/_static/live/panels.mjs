@@ -397,13 +397,17 @@ export function mount(root) {
   return KINDS[st.kind](root, st);
 }
 
-export function mountAll() {
+export async function mountAll() {
   if (!window.Plotly) throw new Error("itemsrel live panels need the page's plotly.js (window.Plotly)");
-  return Promise.all([...document.querySelectorAll("div.itemsrel-live")].map(mount));
+  for (const root of document.querySelectorAll("div.itemsrel-live")) {
+    await mount(root);
+    await new Promise((res) => setTimeout(res, 0)); // let the page breathe between panels
+  }
 }
 
 export { L as live };
 
-const start = () => mountAll().then(() => { document.documentElement.dataset.itemsrelLive = "ready"; });
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-else start();
+// mount after the page (and its static figures) has loaded, so the panels never delay it
+const start = () => setTimeout(() => mountAll().then(() => { document.documentElement.dataset.itemsrelLive = "ready"; }), 0);
+if (document.readyState === "complete") start();
+else window.addEventListener("load", start);
