@@ -118,12 +118,18 @@ function lossBars(N, losses, X) {
 }
 
 function trainingCurve(res) {
+  const ys = res.lossHistory.filter((v) => v > 0 && Number.isFinite(v));
+  const decades = ys.length ? Math.log10(Math.max(...ys)) - Math.log10(Math.min(...ys)) : 0;
+  // log axis with one label per decade when the loss spans decades; else a linear axis
+  const yaxis = decades >= 1.5
+    ? { title: { text: "loss (log scale)" }, type: "log", dtick: 1, exponentformat: "power" }
+    : { title: { text: "loss" }, type: "linear", tickformat: ".2e", nticks: 5 };
   return {
     data: [{ type: "scatter", mode: "lines", x: res.historySteps, y: res.lossHistory.map((v) => Math.max(v, 1e-300)), line: { color: C.blue }, name: "training loss", hovertemplate: "step %{x}: %{y:.3e}<extra></extra>" }],
     layout: {
       title: { text: "training loss (eq. 7)", x: 0, font: { size: 13 } }, font: FONT, height: 280,
       margin: { l: 60, r: 10, t: 36, b: 44 }, xaxis: { title: { text: "step" } },
-      yaxis: { title: { text: "loss" }, type: "log", exponentformat: "power", nticks: 5, tickformat: ".0e" },
+      yaxis,
     },
   };
 }
@@ -227,9 +233,9 @@ function mountTrain(root, st) {
   );
   root.append(ctl);
   const note = el("p", { class: "il-note" });
-  const slots = figureSlots(root, ["W", "losses", "curve", "flow"]);
+  const slots = figureSlots(root, ["W", "losses", "curve", "text", "flow"]);
   const numbers = el("pre", { class: "il-numbers" });
-  root.append(note, numbers);
+  slots.text.append(note, numbers); // beside the training curve
 
   const params = () => {
     const X = picker.items();
