@@ -211,7 +211,7 @@ function draw(slot, fig) {
 function mountTrain(root, st) {
   const N = st.X[0].length;
   const ctl = el("div", { class: "il-controls" });
-  const picker = patternPicker(N, st.X, () => update("training set"));
+  const picker = patternPicker(N, st.X, () => schedule("training set"));
   const act = select(L.ACTIVATIONS, st.activation);
   const init = select(L.INITS, st.init, { uniform: "uniform U(0,1)", normal: "normal N(0,σ)" });
   const seed = el("input", { type: "number", min: 0, max: 9999, step: 1, value: st.seed });
@@ -294,8 +294,9 @@ function mountTrain(root, st) {
     root.dataset.redraws = String(api.redraws);
     root.dispatchEvent(new CustomEvent("itemsrel-redrawn", { detail: { source, ms: api.lastMs } }));
   }
+  const schedule = coalesce(update);
   for (const [input, ev] of [[act, "change"], [init, "change"], [seed, "change"], [opt, "change"], [pen, "change"], [lr, "input"], [steps, "input"], [lam, "input"]]) {
-    input.addEventListener(ev, () => update(input.id));
+    input.addEventListener(ev, () => schedule(input.id));
   }
   return update("initial");
 }
@@ -340,8 +341,9 @@ function mountFamily(root, st) {
     root.dataset.redraws = String(api.redraws);
     root.dispatchEvent(new CustomEvent("itemsrel-redrawn", { detail: { source, ms: api.lastMs } }));
   }
-  a.addEventListener("input", () => update(a.id));
-  b.addEventListener("input", () => update(b.id));
+  const schedule = coalesce(update);
+  a.addEventListener("input", () => schedule(a.id));
+  b.addEventListener("input", () => schedule(b.id));
   return update("initial");
 }
 
@@ -389,6 +391,19 @@ function mountSymmetry(root, st) {
     root.dispatchEvent(new CustomEvent("itemsrel-redrawn", { detail: { source, ms: api.lastMs } }));
   }
   return update("initial");
+}
+
+/** Run `update` for the latest change only: changes arriving during a redraw are merged into one
+ *  redraw after it (a dragged slider never queues a backlog of stale redraws). */
+function coalesce(update) {
+  let running = null, pending = null;
+  const run = async (source) => {
+    running = update(source);
+    await running;
+    running = null;
+    if (pending !== null) { const next = pending; pending = null; run(next); }
+  };
+  return (source) => { if (running) pending = source; else run(source); };
 }
 
 const KINDS = { train: mountTrain, family: mountFamily, symmetry: mountSymmetry };
