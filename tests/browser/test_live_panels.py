@@ -133,13 +133,15 @@ def controls_of(kind: str, state: dict) -> list[tuple[str, str, str]]:
             ('input[id$="-parameter-b"]', "input", "-0.4"),
         ]
     other = {"linear": "tanh", "tanh": "sigmoid"}.get(state["activation"], "tanh")
-    init = "uniform" if state["init"] != "uniform" else "normal"
     opt = "adam" if state["optimizer"] == "sgd" else "sgd"
+    assert state["init"] != "uniform" and state["sigma"] != 0.5
     return [
         (f'button[data-pattern="{unchosen[-1]}"]', "click", ""),
         ('select[id$="-activation"]', "change", other),
-        ('select[id$="-initialisation"]', "change", init),
+        ('select[id$="-initialisation"]', "change", "uniform"),
         ('input[id$="-seed"]', "change", "7"),
+        ('select[id$="-initialisation"]', "change", "normal"),
+        ('select[id$="-of-n-0"]', "change", "0.5"),
         ('select[id$="-optimiser"]', "change", opt),
         ('input[id$="-learning-rate"]', "input", "5"),
         ('input[id$="-max-steps-stops-once-converged"]', "input", "4"),

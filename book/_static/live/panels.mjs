@@ -215,6 +215,8 @@ function mountTrain(root, st) {
   const act = select(L.ACTIVATIONS, st.activation);
   const init = select(L.INITS, st.init, { uniform: "uniform U(0,1)", normal: "normal N(0,σ)" });
   const seed = el("input", { type: "number", min: 0, max: 9999, step: 1, value: st.seed });
+  const sigmaValues = withValue([0.01, 0.05, 0.1, 0.2, 0.5, 1], st.sigma);
+  const sigma = select(sigmaValues.map(String), String(st.sigma));
   const opt = select(L.OPTIMIZERS, st.optimizer, { sgd: "SGD", adam: "Adam" });
   const lrValues = withValue(LR_VALUES, st.lr), stepValues = withValue(STEP_VALUES, st.steps);
   const lamValues = withValue(STRENGTH_VALUES, st.strength);
@@ -227,7 +229,7 @@ function mountTrain(root, st) {
   const lamOut = el("output");
   ctl.append(
     el("div", { class: "il-control il-wide" }, el("span", { class: "il-label", text: "training set (click a pattern to add or remove it)" }), picker.box),
-    control(root, "activation φ", act), control(root, "initialisation", init), control(root, "seed", seed),
+    control(root, "activation φ", act), control(root, "initialisation", init), control(root, "seed", seed), control(root, "σ of N(0,σ)", sigma),
     control(root, "optimiser", opt), control(root, "learning rate", lr, lrOut), control(root, "max steps (stops once converged)", steps, stepsOut),
     control(root, "penalty", pen), control(root, "strength λ", lam, lamOut),
   );
@@ -244,9 +246,10 @@ function mountTrain(root, st) {
     const lamV = lamValues[Number(lam.value)];
     const seedV = Math.max(0, Math.floor(Number(seed.value) || 0));
     // the chapter's numpy draw when the initialisation is the chapter's; else the JS generator
-    const same = init.value === st.init && seedV === st.seed && N === st.W0.length;
-    const W0 = same ? st.W0 : L.initialWeights(init.value, N, seedV, st.sigma);
-    return { X, activation: act.value, init: init.value, seed: seedV, W0, w0Source: same ? "numpy (the chapter's draw)" : "mulberry32 (this page's generator)",
+    const sigmaV = Number(sigma.value);
+    const same = init.value === st.init && seedV === st.seed && sigmaV === st.sigma && N === st.W0.length;
+    const W0 = same ? st.W0 : L.initialWeights(init.value, N, seedV, sigmaV);
+    return { X, activation: act.value, init: init.value, seed: seedV, sigma: sigmaV, W0, w0Source: same ? "numpy (the chapter's draw)" : "mulberry32 (this page's generator)",
       optimizer: opt.value, lr: lrV, steps: stepsV, penalty: pen.value === "none" ? null : pen.value, strength: lamV, stopWhenConverged: true };
   };
   const api = { state: st, redraws: 0, lastMs: NaN, params, result: null };
@@ -261,6 +264,7 @@ function mountTrain(root, st) {
     lam.disabled = p.penalty === null;
     const random = p.init === "uniform" || p.init === "normal";
     seed.disabled = !random;
+    sigma.disabled = p.init !== "normal";
     const res = L.train(p);
     let fp = null, losses = null;
     if (!res.diverged) {
@@ -271,7 +275,7 @@ function mountTrain(root, st) {
     api.result = { ...res, patternLosses: losses, fixed: fp, params: p };
     note.textContent = res.diverged
       ? `Training diverged with learning rate ${p.lr}: choose a smaller one.`
-      : `${random ? `Initial weights: ${p.w0Source}, seed ${p.seed}. ` : ""}Recomputed in this browser (float64 JavaScript, no kernel).`;
+      : `${random ? `Initial weights: ${p.w0Source}, seed ${p.seed}${p.init === "normal" ? `, σ = ${p.sigma}` : ""}. ` : ""}Recomputed in this browser (float64 JavaScript, no kernel).`;
     note.classList.toggle("il-warn", res.diverged);
     const lines = [];
     if (res.diverged) lines.push("diverged: no weights to show");
@@ -295,7 +299,7 @@ function mountTrain(root, st) {
     root.dispatchEvent(new CustomEvent("itemsrel-redrawn", { detail: { source, ms: api.lastMs } }));
   }
   const schedule = coalesce(update);
-  for (const [input, ev] of [[act, "change"], [init, "change"], [seed, "change"], [opt, "change"], [pen, "change"], [lr, "input"], [steps, "input"], [lam, "input"]]) {
+  for (const [input, ev] of [[act, "change"], [init, "change"], [seed, "change"], [sigma, "change"], [opt, "change"], [pen, "change"], [lr, "input"], [steps, "input"], [lam, "input"]]) {
     input.addEventListener(ev, () => schedule(input.id));
   }
   return update("initial");
