@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from . import bench_book, bench_symmetry, bench_training, bench_widget
+from . import bench_book, bench_live, bench_symmetry, bench_training, bench_widget
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,6 +57,7 @@ def main() -> None:
         ("training", bench_training),
         ("widget", bench_widget),
         ("symmetry", bench_symmetry),
+        ("live", bench_live),  # the built site's live panels in headless Chromium
     ]:
         print(f"\n== {name} ==", flush=True)
         res, md = mod.run(quick=args.quick)

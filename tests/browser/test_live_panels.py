@@ -1,0 +1,243 @@
+"""Headless-browser checks of the live panels on the built site (``make book`` → ``_build/html``).
+
+For every page holding a live panel (``<div class="itemsrel-live">`` written by
+``itemsrel.live.live_panel``), served from 127.0.0.1 with every other request aborted:
+
+* the panel mounts (controls and figures drawn) offline, with no console error;
+* its starting numbers are the chapter's: the browser's W equals the W the chapter's Python
+  computed (1e-9 relative), likewise the per-pattern losses, and every fixed point the package
+  found is among the panel's with the same stability;
+* every control is changed in turn (each training-set pattern button once, every select, the
+  seed, every slider): each change redraws, the figures' data change, and the numbers shown are
+  those of ``itemsrel_live.mjs`` itself, imported afresh into the page from ``_static/live/``
+  and run on the panel's parameters (identical floats: the same code);
+* the median input-to-redraw time over 20 slider moves is measured and PRINTED (not asserted:
+  timings go to ``benchmarks/bench_live.py`` and the Performance page).
+
+Screenshots of each panel before and after the interactions go to
+``_build/screenshots/live-<page>-<k>-{before,after}.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SITE_DIR = Path(
+    os.environ.get("ITEMSREL_SITE_DIR", Path(__file__).resolve().parents[2] / "_build" / "html")
+).resolve()
+MARKER = 'class="itemsrel-live"'
+
+
+def live_pages() -> list[str]:
+    if not (SITE_DIR / "index.html").is_file():
+        return ["<missing build>"]
+    pages = [
+        p.relative_to(SITE_DIR).as_posix()
+        for p in sorted(SITE_DIR.rglob("*.html"))
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(SITE_DIR).parts[:-1])
+        and MARKER in p.read_text(encoding="utf-8", errors="ignore")
+    ]
+    return pages or ["<no live panel in the build>"]
+
+
+PAGES = live_pages()
+
+# JS helpers evaluated in the page --------------------------------------------------------------
+SIGNATURE = """(root) => [...root.querySelectorAll('.il-fig')].map(
+    (d) => JSON.stringify((d.data || []).map((t) => [t.x, t.y, t.z]))).join('|')"""
+
+# change one control of panel `idx` and wait for its redraw; returns the redraw's info
+CHANGE = """async ([idx, sel, kind, value]) => {
+  const root = document.querySelectorAll('div.itemsrel-live')[idx];
+  const el = root.querySelector(sel);
+  const before = root.itemsrelLive.redraws;
+  const done = new Promise((res) => root.addEventListener('itemsrel-redrawn', (e) => res(e.detail), { once: true }));
+  if (kind === 'click') el.click();
+  else { el.value = value; el.dispatchEvent(new Event(kind)); }
+  const detail = await done;
+  return { ...detail, redraws: root.itemsrelLive.redraws, before };
+}"""
+
+# recompute with the pinned module imported from _static/live/ and compare with what is shown
+RECHECK = """async ([idx, moduleUrl]) => {
+  const M = await import(moduleUrl);
+  const root = document.querySelectorAll('div.itemsrel-live')[idx];
+  const api = root.itemsrelLive, kind = api.state.kind, shown = root.querySelector('.il-numbers').textContent;
+  const problems = [];
+  const same = (a, b, what) => { if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(what + ': ' + JSON.stringify(a).slice(0, 200) + ' vs ' + JSON.stringify(b).slice(0, 200)); };
+  if (kind === 'train') {
+    const p = api.params();
+    const r = M.train(p);
+    same(api.result.W, r.W, 'W');
+    same(api.result.lossHistory, r.lossHistory, 'loss history');
+    if (!r.diverged) {
+      same(api.result.patternLosses, M.patternLosses(r.W, p.activation), 'pattern losses');
+      if (p.X[0].length === 3) same(api.result.fixed, M.fixedPoints(r.W, p.activation, { starts: M.defaultStarts(r.W, p.activation, { nGrid: 3, nRandom: 16 }) }), 'fixed points');
+      if (!shown.includes(r.finalLoss.toExponential(2))) problems.push('final loss ' + r.finalLoss.toExponential(2) + ' not shown');
+      for (const v of r.W.flat()) if (!shown.includes(v.toFixed(3))) problems.push('W entry ' + v.toFixed(3) + ' not shown');
+    }
+  } else if (kind === 'family') {
+    const { a, b } = api.params(), F = api.state.family;
+    const W = F.W0.map((row, i) => row.map((w, j) => w + a * F.A[i][j] + b * F.B[i][j]));
+    same(api.result.W, W, 'W');
+    same(api.result.patternLosses, M.patternLosses(W, 'linear'), 'pattern losses');
+    same(api.result.fixed, M.fixedPoints(W, 'linear'), 'fixed points');
+    for (const v of W.flat()) if (!shown.includes(v.toFixed(3))) problems.push('W entry ' + v.toFixed(3) + ' not shown');
+  } else {
+    const X = api.params().X, G = M.sigmaX(X);
+    same(api.result.group, G.map(M.cycleNotation), 'Σ_X');
+    same(api.result.orbits, M.itemOrbits(X), 'orbits');
+    same(api.result.span, M.spanPatterns(X), 'span');
+    if (!shown.includes('order ' + G.length)) problems.push('group order not shown');
+  }
+  return problems;
+}"""
+
+SLIDER_MOVES = """async ([idx, sel, values]) => {
+  const root = document.querySelectorAll('div.itemsrel-live')[idx];
+  const el = root.querySelector(sel);
+  const times = [];
+  for (const v of values) {
+    const done = new Promise((res) => root.addEventListener('itemsrel-redrawn', res, { once: true }));
+    const t0 = performance.now();
+    el.value = String(v);
+    el.dispatchEvent(new Event('input'));
+    await done;
+    // the redraw has been handed to the browser; wait for the frame that paints it
+    await new Promise((res) => requestAnimationFrame(() => res()));
+    times.push(performance.now() - t0);
+  }
+  return times;
+}"""
+
+
+def controls_of(kind: str, state: dict) -> list[tuple[str, str, str]]:
+    """(selector, event, value) for every control of a panel, in an order where each changes
+    the result (the seed only matters for a random initialisation, set just before it)."""
+    n = len(state["X"][0])
+    chosen = {"".join(map(str, x)) for x in state["X"]}
+    unchosen = [f"{k:0{n}b}" for k in range(1, 2**n) if f"{k:0{n}b}" not in chosen]
+    if kind == "symmetry":
+        return [
+            (f'button[data-pattern="{unchosen[0]}"]', "click", ""),
+            (f'button[data-pattern="{sorted(chosen)[0]}"]', "click", ""),
+        ]
+    if kind == "family":
+        return [
+            ('input[id$="-parameter-a"]', "input", "1.3"),
+            ('input[id$="-parameter-b"]', "input", "-0.4"),
+        ]
+    other = {"linear": "tanh", "tanh": "sigmoid"}.get(state["activation"], "tanh")
+    opt = "adam" if state["optimizer"] == "sgd" else "sgd"
+    assert state["init"] != "uniform" and state["sigma"] != 0.5
+    return [
+        (f'button[data-pattern="{unchosen[-1]}"]', "click", ""),
+        ('select[id$="-activation"]', "change", other),
+        ('select[id$="-initialisation"]', "change", "uniform"),
+        ('input[id$="-seed"]', "change", "7"),
+        ('select[id$="-initialisation"]', "change", "normal"),
+        ('select[id$="-of-n-0"]', "change", "0.5"),
+        ('select[id$="-optimiser"]', "change", opt),
+        ('input[id$="-learning-rate"]', "input", "5"),
+        ('input[id$="-max-steps-stops-once-converged"]', "input", "4"),
+        ('select[id$="-penalty"]', "change", "l1"),
+        ('input[id$="-strength"]', "input", "10"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def live_page(browser, site_server, offline_guard):
+    """Open a page with live panels offline; yields (page, errors, guard) and checks them after."""
+    opened = []
+
+    def open_page(path: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        guard = offline_guard().install(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+        page.goto(site_server + path, wait_until="load", timeout=120_000)
+        page.wait_for_function(
+            "document.documentElement.dataset.itemsrelLive === 'ready'", timeout=180_000
+        )
+        opened.append(context)
+        return page, errors, guard
+
+    yield open_page
+    for c in opened:
+        c.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_live_panels(path, live_page, site_server, screenshot_dir):
+    if path.startswith("<"):
+        pytest.fail(f"{path}: build the book with live panels first (`make book`)", pytrace=False)
+    page, errors, guard = live_page(path)
+    module_url = site_server + "_static/live/itemsrel_live.mjs"
+    n = page.locator("div.itemsrel-live").count()
+    assert n >= 1
+    stem = path.removesuffix(".html").replace("/", "-")
+    for idx in range(n):
+        root = page.locator("div.itemsrel-live").nth(idx)
+        root.scroll_into_view_if_needed()
+        state = root.evaluate("(r) => r.itemsrelLive.state")
+        kind = state["kind"]
+        assert root.locator(".il-fig .main-svg").count() >= 1, "no figure drawn"
+        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-before.png"))
+        # the starting numbers are the chapter's
+        start = root.evaluate("(r) => r.itemsrelLive.result")
+        py = state["python"]
+        if kind in ("train", "family"):
+            np.testing.assert_allclose(start["W"], py["W"], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(
+                start["patternLosses"], py["pattern_losses"], rtol=1e-9, atol=1e-12
+            )
+        if kind == "train":
+            assert start["stepsRun"] == py["steps_run"]
+            if py["continuum"] is not None:
+                assert start["fixed"]["continuum"]["dimension"] == py["continuum"]
+            else:
+                js_pts = start["fixed"]["points"]
+                for p in py["points"]:
+                    match = [
+                        q
+                        for q in js_pts
+                        if max(abs(a - b) for a, b in zip(q["x"], p["x"], strict=True)) < 1e-6
+                    ]
+                    assert match and match[0]["stability"] == p["stability"], (p, js_pts)
+                print(
+                    f"{path}#{idx}: {len(py['points'])} fixed points from Python, {len(js_pts)} in the browser"
+                )
+        if kind == "symmetry":
+            assert start["group"] == py["group"] and start["span"] == py["span"]
+        problems = page.evaluate(RECHECK, [idx, module_url])
+        assert problems == [], problems
+        for sel, ev, value in controls_of(kind, state):
+            before = root.evaluate(SIGNATURE)
+            info = page.evaluate(CHANGE, [idx, sel, ev, value])
+            assert info["redraws"] == info["before"] + 1, (sel, info)
+            after = root.evaluate(SIGNATURE)
+            assert after != before, f"{path}#{idx}: changing {sel} did not change the figures"
+            problems = page.evaluate(RECHECK, [idx, module_url])
+            assert problems == [], (sel, problems)
+        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-after.png"))
+        # 20 slider moves: input-to-redraw time (printed, not asserted)
+        slider = {
+            "train": 'input[id$="-learning-rate"]',
+            "family": 'input[id$="-parameter-a"]',
+        }.get(kind)
+        if slider:
+            values = [4 + k % 7 if kind == "train" else -1.0 + 0.1 * k for k in range(20)]
+            times = page.evaluate(SLIDER_MOVES, [idx, slider, values])
+            print(
+                f"{path}#{idx} ({kind}): median input-to-redraw over 20 slider moves "
+                f"{statistics.median(times):.1f} ms (min {min(times):.1f}, max {max(times):.1f})"
+            )
+    assert not guard.blocked, f"requests left the machine: {guard.blocked}"
+    assert not errors, f"console errors on {path}: {errors}"
