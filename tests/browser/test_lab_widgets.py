@@ -199,7 +199,7 @@ def _stop(server: LabServer) -> list[str]:
     return survivors
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab_server() -> Iterator[LabServer]:
     exe = VENV / "bin" / "jupyter-lab"
     if not exe.exists():
@@ -439,3 +439,264 @@ def test_first_slider_drives_output(
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest_before, (
         f"{notebook} was modified on disk during the test (it must never be saved)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Live panels (itemsrel.widgets.controls.LivePanel): every control of every panel, in JupyterLab.
+
+#: Chapters with live panels, and whether their panels hold 3-D figures.
+PANEL_NOTEBOOKS = {
+    "notebooks/01_symmetry.ipynb": False,
+    "notebooks/02_linear.ipynb": True,
+    "notebooks/03_nonlinear.ipynb": True,
+    "notebooks/04_regularisation.ipynb": True,
+    "notebooks/05_arc.ipynb": False,
+    "notebooks/06_representations.ipynb": False,
+    "notebooks/07_group_words.ipynb": False,
+}
+PANEL_CHANGE_TIMEOUT_MS = 120_000  # one recompute (chapter 7 trains a network per change)
+STRESS_CHANGES = 100  # changes of a 3-D panel before every 3-D figure must still draw
+
+# Install change trackers on every live panel: the time of the last DOM change or plotly redraw
+# inside its output area. Returns the number of panels.
+JS_TRACK_PANELS = """() => {
+    const panels = [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .itemsrel-live-panel')];
+    panels.forEach((panel, k) => {
+        panel.setAttribute('data-itemsrel-panel', k);
+        if (panel.__itemsrel) return;
+        const st = panel.__itemsrel = {last: 0};
+        const area = panel.querySelector('.itemsrel-live-area');
+        const hook = () => area.querySelectorAll('.js-plotly-plot').forEach(gd => {
+            if (gd.__itemsrelHooked || !gd.on) return;
+            gd.__itemsrelHooked = true;
+            gd.on('plotly_afterplot', () => { st.last = performance.now(); });
+        });
+        new MutationObserver(() => { st.last = performance.now(); hook(); })
+            .observe(area, {subtree: true, childList: true, characterData: true, attributes: true});
+        hook();
+    });
+    return panels.length;
+}"""
+
+# What a panel shows: its text and its figures' data (a string that changes when it redraws).
+JS_PANEL_STATE = """(k) => {
+    const panel = document.querySelector(`[data-itemsrel-panel="${k}"]`);
+    const area = panel.querySelector('.itemsrel-live-area');
+    const figs = [...area.querySelectorAll('.js-plotly-plot')].map(gd => JSON.stringify(
+        (gd.data || []).map(t => [t.x, t.y, t.z, t.text, t.i])));
+    const status = panel.querySelector('.itemsrel-status');
+    return {text: area.innerText, figs: figs, status: status ? status.innerText : '',
+            last: panel.__itemsrel.last, now: performance.now()};
+}"""
+
+# Settled: not busy, something changed after t0, and nothing for 300 ms.
+JS_SETTLED = """([k, t0]) => {
+    const panel = document.querySelector(`[data-itemsrel-panel="${k}"]`);
+    const status = panel.querySelector('.itemsrel-status');
+    const busy = status && status.innerText.includes('⏳');
+    const last = panel.__itemsrel.last;
+    return !busy && last > t0 && performance.now() - last > 300;
+}"""
+
+# Every WebGL canvas of the page still has its context.
+JS_GL_ALIVE = """() => [...document.querySelectorAll('.js-plotly-plot canvas')]
+    .map(c => { const gl = c.__itemsrelGl || (c.__itemsrelGl = c.getContext('webgl2')
+                                              || c.getContext('webgl'));
+                return gl ? !gl.isContextLost() : null; })
+    .filter(v => v !== null)"""
+
+
+def _controls_of(page, k: int) -> list:
+    """The operable controls of panel k, in order: (kind, locator, label)."""
+    box = page.locator(f'[data-itemsrel-panel="{k}"] .itemsrel-controls').first
+    found = []
+    for kind, sel in [
+        ("select", ".widget-dropdown select"),
+        ("slider", ".widget-slider .noUi-handle"),
+        ("number", ".widget-text input[type=number]"),
+        ("text", ".widget-combobox input"),
+        ("toggle", ".widget-toggle-button"),
+    ]:
+        loc = box.locator(sel)
+        for i in range(loc.count()):
+            item = loc.nth(i)
+            label = item.evaluate(
+                "e => { const w = e.closest('.widget-inline-hbox') || e.parentElement;"
+                " const l = w && w.querySelector('.widget-label'); return l ? l.innerText : ''; }"
+            )
+            found.append((kind, item, label))
+    return found
+
+
+def _operate(page, kind: str, item, step: int) -> str:
+    """Change one control; returns the value it was set to (for the report)."""
+    if kind == "select":
+        options = item.evaluate("e => [...e.options].map(o => o.value)")
+        current = item.evaluate("e => e.value")
+        choice = options[(options.index(current) + 1) % len(options)]
+        item.select_option(choice)
+        return choice
+    if kind == "slider":
+        item.focus()
+        at_max = item.evaluate(
+            "e => e.getAttribute('aria-valuenow') === e.getAttribute('aria-valuemax')")
+        item.press("ArrowLeft" if at_max or step % 2 else "ArrowRight")
+        return item.get_attribute("aria-valuenow") or ""
+    if kind == "number":
+        value = str(int(item.input_value() or 0) + 1)
+        item.fill(value)
+        item.press("Enter")
+        return value
+    if kind == "text":
+        item.fill("x*y*x")
+        item.press("Enter")
+        return "x*y*x"
+    item.click()
+    return "toggled"
+
+
+def _settle(page, k: int, t0: float, what: str, server) -> float:
+    _wait(page, JS_SETTLED, PANEL_CHANGE_TIMEOUT_MS, what, server, arg=[k, t0])
+    state = page.evaluate(JS_PANEL_STATE, k)
+    return state["last"] - t0
+
+
+def _open_and_run(page, notebook: str, server) -> None:
+    page.goto(
+        f"{server.base}lab/tree/{notebook}?reset&token={server.token}",
+        wait_until="domcontentloaded",
+        timeout=LAB_LOAD_TIMEOUT_MS,
+    )
+    _wait(
+        page,
+        """() => !!document.querySelector(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')""",
+        LAB_LOAD_TIMEOUT_MS,
+        f"JupyterLab to open {notebook}",
+        server,
+    )
+    _wait(page, _kernel_idle_js(), KERNEL_IDLE_TIMEOUT_MS, "the kernel to be idle", server)
+    _run_all(page)
+    started = """() => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+    try:
+        page.wait_for_function(started, timeout=RUN_ALL_START_TIMEOUT_MS, polling=100)
+    except PlaywrightTimeout:
+        _run_all(page)
+        _wait(page, started, RUN_ALL_START_TIMEOUT_MS, "Run All to start", server)
+    finished = f"""() => {{
+        const p = ({JS_PROMPTS})();
+        return p.length > 0 && p.every(t => /^\\[\\d+\\]/.test(t))
+               && /\\|\\s*Idle\\b/.test(({JS_KERNEL_STATUS})());
+    }}"""
+    _wait(page, finished, RUN_ALL_TIMEOUT_MS, "all cells to finish executing", server)
+
+
+def _menus_open_by_click(page, scope: str) -> list[str]:
+    """Click every plotly dropdown menu of a 3-D figure under ``scope``; returns the ones that
+    did not open (hovering first, as a reader's mouse does, brings up the mode bar)."""
+    failures = []
+    plots = page.locator(f"{scope} .js-plotly-plot:has(.gl-container)")
+    for i in range(plots.count()):
+        gd = plots.nth(i)
+        headers = gd.locator(".updatemenu-header-group")
+        for j in range(headers.count()):
+            gd.scroll_into_view_if_needed()
+            box = gd.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_timeout(200)
+            headers.nth(j).click()
+            page.wait_for_timeout(300)
+            opened = gd.locator(".updatemenu-dropdown-button").count()
+            if not opened:
+                failures.append(f"figure {i}, menu {j}")
+            page.mouse.click(box["x"] + 5, box["y"] + box["height"] - 5)  # close it again
+            page.wait_for_timeout(200)
+    return failures
+
+
+@pytest.mark.parametrize("notebook", list(PANEL_NOTEBOOKS))
+def test_every_control_of_every_live_panel(
+    notebook: str, lab_server: LabServer, browser, offline_guard, screenshot_dir: Path
+) -> None:
+    """Run the chapter; change every control of every live panel once: the panel redraws, says
+    nothing went wrong, and shows the values set. Chapters with 3-D panels: 100 more changes and
+    every WebGL context is still alive; every 3-D figure's menu opens with a click."""
+    path = LAB_ROOT / notebook
+    digest_before = hashlib.sha256(path.read_bytes()).hexdigest()
+    t_start = time.monotonic()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    guard = offline_guard().install(context)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text))
+    latencies: dict[str, list[float]] = {}
+    stem = Path(notebook).stem
+    try:
+        _open_and_run(page, notebook, lab_server)
+        errors = page.evaluate(JS_ERRORS)
+        assert not errors, f"{notebook}: {len(errors)} cell(s) raised:\n" + "\n---\n".join(errors)
+        _wait(page, "() => (" + JS_TRACK_PANELS + ")() > 0", SLIDER_TIMEOUT_MS,
+              f"a live panel in {notebook}", lab_server)
+        n_panels = page.evaluate(JS_TRACK_PANELS)
+        for k in range(n_panels):
+            panel = page.locator(f'[data-itemsrel-panel="{k}"]').first
+            panel.scroll_into_view_if_needed()
+            panel.screenshot(path=str(screenshot_dir / f"lab-panel-{stem}-{k}-before.png"))
+            controls = _controls_of(page, k)
+            assert controls, f"{notebook}: panel {k} has no controls"
+            seen_toggle = False
+            for step, (kind, item, label) in enumerate(controls):
+                if kind == "toggle":  # one button of the pattern editors stands for all
+                    if seen_toggle:
+                        continue
+                    seen_toggle = True
+                before = page.evaluate(JS_PANEL_STATE, k)
+                t0 = page.evaluate("() => performance.now()")
+                value = _operate(page, kind, item, step)
+                lat = _settle(page, k, t0, f"panel {k} to redraw after {label or kind}", lab_server)
+                after = page.evaluate(JS_PANEL_STATE, k)
+                name = f"{label or kind} → {value}"
+                assert "failed" not in after["status"], f"{notebook} panel {k}, {name}: {after['status']}"
+                assert (after["text"], after["figs"]) != (before["text"], before["figs"]) or "⚠" in after["status"], (
+                    f"{notebook} panel {k}: {name} changed nothing"
+                )
+                latencies.setdefault(f"panel {k}", []).append(lat)
+            panel.screenshot(path=str(screenshot_dir / f"lab-panel-{stem}-{k}-after.png"))
+
+        if PANEL_NOTEBOOKS[notebook]:
+            # the network explorer: its settings line says what the controls say
+            state = page.evaluate(JS_PANEL_STATE, 0)
+            seed = page.locator('[data-itemsrel-panel="0"] .widget-text input[type=number]').first
+            assert f"seed {seed.input_value()}" in state["text"]
+            for i in range(STRESS_CHANGES):
+                t0 = page.evaluate("() => performance.now()")
+                seed.fill(str(100 + i))
+                seed.press("Enter")
+                lat = _settle(page, 0, t0, f"stress change {i}", lab_server)
+                latencies.setdefault("panel 0 stress", []).append(lat)
+            state = page.evaluate(JS_PANEL_STATE, 0)
+            assert f"seed {100 + STRESS_CHANGES - 1}" in state["text"]
+            alive = page.evaluate(JS_GL_ALIVE)
+            assert alive and all(alive), f"{notebook}: WebGL contexts lost: {alive}"
+            lost = [m for m in console if "WebGL" in m and ("lost" in m.lower() or "Too many" in m)]
+            assert not lost, f"{notebook}: {lost[:3]}"
+            failures = _menus_open_by_click(page, ".jp-NotebookPanel:not(.lm-mod-hidden)")
+            assert not failures, f"{notebook}: menus that did not open on a click: {failures}"
+        assert not page.evaluate(JS_ERRORS)
+        assert not guard.blocked, f"JupyterLab tried to reach the network: {guard.blocked}"
+    finally:
+        context.close()
+        lab_server.shutdown_session(notebook)
+        out = Path(os.environ.get("ITEMSREL_LATENCY_DIR", screenshot_dir))
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"latency-{stem}.json").write_text(json.dumps(latencies))
+        summary = ", ".join(
+            f"{k}: median {sorted(v)[len(v) // 2]:.0f} ms, max {max(v):.0f} ms (n={len(v)})"
+            for k, v in latencies.items()
+        )
+        print(f"{notebook}: {summary}; total {time.monotonic() - t_start:.1f} s")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest_before

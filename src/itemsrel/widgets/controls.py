@@ -296,7 +296,14 @@ def sync_figure(target: go.FigureWidget, fig: go.Figure) -> None:
     fig_json = fig.to_plotly_json()
     new = fig_json["data"]
     layout = {**fig_json["layout"], "uirevision": "itemsrel-live"}
-    sent: dict[str, Any] = getattr(target, "_itemsrel_sent", None) or {"data": [], "layout": ""}
+    sent: dict[str, Any] | None = getattr(target, "_itemsrel_sent", None)
+    if sent is None:  # a fresh widget shows what it was created with (if anything)
+        made = target.to_plotly_json()
+        sent = {
+            "data": [{k: _fingerprint(v) for k, v in t.items()} for t in made["data"]],
+            "types": [{"type": t.get("type")} for t in made["data"]],
+            "layout": _fingerprint(made["layout"]),
+        }
     new_fp = [{k: _fingerprint(v) for k, v in t.items()} for t in new]
     old_fp = sent["data"]
     same = [t.get("type") for t in new] == [t.get("type") for t in sent.get("types", [])] and len(
@@ -357,6 +364,7 @@ class LivePanel(w.VBox):
         if self._live:
             self.note.layout.display = "none"
         self.status = w.HTML("", layout=w.Layout(min_height="1.4em"))
+        self.status.add_class("itemsrel-status")
         self.area = w.VBox(layout=w.Layout(min_height="200px"))
         self.area.add_class("itemsrel-live-area")
         self.controls = list(controls)
@@ -365,6 +373,7 @@ class LivePanel(w.VBox):
                 c.observe(self.refresh, names="value")
         self._draw(self._items(), first=True)
         ctrl = w.VBox(self.controls)
+        ctrl.add_class("itemsrel-controls")
         body = w.VBox([self.note, *(header or ()), self.status, self.area])
         if layout == "column":
             super().__init__([ctrl, body])  # two children: controls, output
@@ -427,7 +436,10 @@ class LivePanel(w.VBox):
         for item in items:
             if isinstance(item, go.Figure):
                 if n_fig == len(self.figures):
-                    fw = go.FigureWidget()
+                    # created with its first figure: data and layout arrive together
+                    made = item.to_plotly_json()
+                    made["layout"]["uirevision"] = "itemsrel-live"
+                    fw = go.FigureWidget(made)
                     fw._config = dict(FIGURE_CONFIG)
                     self.figures.append(fw)
                 sync_figure(self.figures[n_fig], item)
