@@ -36,7 +36,8 @@ def test_explorer_shows_weights_losses_flow_and_fixed_points():
     assert "attracting" in outs[2]["text"] and outs[3]["text"].startswith("timing:")
     assert set(_controls(panel)) == {
         "training set", "activation", "initialisation", "init scale σ", "optimiser",
-        "learning rate", "max steps", "seed", "regularisation", "strength λ",
+        "learning rate", "max steps", "seed", "mini-batch", "batch sampling", "regularisation",
+        "strength λ",
     }
     assert max(STEP_CHOICES) == 20_000  # chapter 3's budget
 
@@ -48,6 +49,7 @@ def test_every_control_changes_the_output_in_place():
         ("seed", 3), ("init scale σ", 0.1), ("learning rate", 0.1), ("optimiser", "sgd"),
         ("activation", "tanh"), ("max steps", 1000), ("regularisation", "l2"),
         ("strength λ", 0.01), ("initialisation", "zeros"), ("training set", "X = {101, 110}"),
+        ("mini-batch", 1), ("batch sampling", "epoch"),
     ]
     figures = None
     for name, value in changes:
@@ -62,9 +64,12 @@ def test_every_control_changes_the_output_in_place():
     assert "λ = 0.01" in text and "predicted w" not in text  # X is outside the gain setting
     # the heat map shows the W the summary describes
     W = network_view(PAPER_X, "tanh", "zeros", "sgd", 0.1, {"l2": 0.01}, steps=1000, seed=3,
-                     sigma=0.1).W
+                     sigma=0.1, batch_size=1, sampling="epoch", data_seed=3).W
     np.testing.assert_allclose(_array(panel.figures[0].data[0].z)[::-1], W, atol=1e-12)
     assert "seed 3" in text and "σ = 0.1" in text and "at most 1000 steps" in text
+    assert "mini-batches of 1 (epoch)" in text
+    ctl["mini-batch"].value = 4  # more than K = 2 items: refused in the panel, last result kept
+    assert "batch_size" in panel.status.value and panel.shown[2] == text
 
 
 def test_training_sets_of_chapter_4_and_large_n():

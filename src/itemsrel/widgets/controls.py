@@ -41,6 +41,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from ..activations import ACTIVATIONS
 from ..analytic import PAPER_X, PAPER_X_PRIME
+from ..engine import SAMPLINGS
 from ..figures.style import FIGURE_CONFIG
 from ..patterns import as_training_set, cyclic_shifts, disjoint_blocks
 from ..training import INITS, OPTIMIZERS, PENALTIES
@@ -102,7 +103,8 @@ class TrainingControls:
 
     ``values()`` returns keyword arguments for :func:`itemsrel.widgets.network.network_view`
     (``activation``, ``init``, ``optimizer``, ``lr``, ``regularization``, ``steps``, ``seed``,
-    ``sigma``); ``training_set()`` the chosen set (K, N). ``training_sets`` maps names to sets
+    ``sigma``, and for mini-batches ``batch_size``, ``sampling``, ``data_seed``);
+    ``training_set()`` the chosen set (K, N). ``training_sets`` maps names to sets
     (default :data:`TRAINING_SETS`; ``X`` of the explorer is added when it is not one of them).
     """
 
@@ -190,6 +192,20 @@ class TrainingControls:
         self.seed = w.BoundedIntText(
             value=seed, min=0, max=9999, description="seed", style=_STYLE, layout=_LAYOUT
         )
+        self.batch = w.Dropdown(
+            options=[("all items (full batch)", 0), ("1 item", 1), ("2 items", 2), ("4 items", 4)],
+            value=0,
+            description="mini-batch",
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
+        self.sampling = w.Dropdown(
+            options=list(SAMPLINGS),
+            value="iid",
+            description="batch sampling",
+            style=_STYLE,
+            layout=_LAYOUT,
+        )
         self.penalty = w.Dropdown(
             options=["none", *PENALTIES],
             value=penalty,
@@ -220,6 +236,8 @@ class TrainingControls:
             self.lr,
             self.steps,
             self.seed,
+            self.batch,
+            self.sampling,
             self.penalty,
             self.strength,
         ]
@@ -243,6 +261,16 @@ class TrainingControls:
             "steps": int(self.steps.value),
             "seed": int(self.seed.value),
             "sigma": float(self.sigma.value),
+            # mini-batches: batch_size items a step, drawn with the seed's own data stream
+            **(
+                {
+                    "batch_size": int(self.batch.value),
+                    "sampling": self.sampling.value,
+                    "data_seed": int(self.seed.value),
+                }
+                if self.batch.value
+                else {}
+            ),
         }
 
     @property

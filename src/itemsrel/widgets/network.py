@@ -237,6 +237,11 @@ def network_view(
             f"items {{{', '.join(''.join(map(str, r)) for r in Xn.tolist())}}}; {activation}; "
             f"init {init} (σ = {sigma:g}); {optimizer}, learning rate {lr:.3g}; "
             f"at most {steps} steps; seed {seed}; "
+            + (
+                f"mini-batches of {train_kw['batch_size']} ({train_kw.get('sampling', 'iid')}); "
+                if train_kw.get("batch_size")
+                else "full batch; "
+            )
             + (", ".join(f"{k} λ = {v:g}" for k, v in regularization.items())
                if regularization else "no penalty")
         ),
