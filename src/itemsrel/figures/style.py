@@ -65,10 +65,14 @@ FIGURE_CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
 }
 
+#: Mode bar buttons no figure shows (set on each figure by :func:`style`: a template's
+#: ``modebar.remove`` is not applied by every front end, e.g. JupyterLab's FigureWidget).
+_MODEBAR_REMOVE = ("sendDataToCloud", "editInChartStudio", "lasso2d", "select2d")
+
 _TEMPLATE = go.layout.Template(
     layout=go.Layout(
         # the same in the figure itself, so that live panels (FigureWidget) follow it too
-        modebar={"remove": ["sendDataToCloud", "editInChartStudio"]},
+        modebar={"remove": ["sendDataToCloud", "editInChartStudio"]},  # see style()
         font={"family": "Inter, Helvetica, Arial, sans-serif", "size": 13, "color": "#222"},
         title={"font": {"size": 15}, "x": 0.0, "xanchor": "left"},
         colorway=[
@@ -129,7 +133,7 @@ def style(
     fig: go.Figure, *, title: str | None = None, height: int | None = None, width: int | None = None
 ) -> go.Figure:
     """Apply the book's template (and optionally a title and size) to ``fig``; returns ``fig``."""
-    fig.update_layout(template="itemsrel")
+    fig.update_layout(template="itemsrel", modebar_remove=list(_MODEBAR_REMOVE))
     if title is not None:
         fig.update_layout(title_text=title)
     if height is not None:

@@ -26,6 +26,7 @@ every change:
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import json
 import os
@@ -309,6 +310,25 @@ def show(out: w.Output, items: Sequence[Any]) -> None:
     out.outputs = as_outputs(items)
 
 
+def _plain(value: Any) -> Any:
+    """``value`` with numpy arrays and plotly's base64 typed arrays (``{"dtype", "bdata"}``) as
+    plain lists: the widget channel sends them as JSON, which every front end reads the same."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            if "shape" in value:
+                a = a.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return a.tolist()
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def _fingerprint(value: Any) -> str:
     return json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True)
 
@@ -321,7 +341,7 @@ def sync_figure(target: go.FigureWidget, fig: go.Figure) -> None:
     The layout is set only when it changed. The scene camera and zoom the reader chose are kept
     (``uirevision``). What was sent last is remembered on ``target`` (``_itemsrel_sent``).
     """
-    fig_json = fig.to_plotly_json()
+    fig_json = _plain(fig.to_plotly_json())
     new = fig_json["data"]
     layout = {**fig_json["layout"], "uirevision": "itemsrel-live"}
     sent: dict[str, Any] | None = getattr(target, "_itemsrel_sent", None)
@@ -433,18 +453,23 @@ class LivePanel(w.VBox):
                        "<small>(showing the last valid result)</small>")
             return
         except Exception as exc:  # a bug: one line, traceback folded away, nothing raised
-            tb = html.escape(traceback.format_exc())
-            self._done(
-                f"<b style='color:#D55E00'>⚠ the panel failed: {html.escape(repr(exc))}</b>"
-                f"<details><summary>traceback</summary><pre>{tb}</pre></details>"
-            )
+            self._failed(exc)
             return
         if gen != self._gen:
             return
         try:
             self._draw(content)
-        finally:
-            self._done("")
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self._done("")
+
+    def _failed(self, exc: Exception) -> None:
+        tb = html.escape(traceback.format_exc())
+        self._done(
+            f"<b style='color:#D55E00'>⚠ the panel failed: {html.escape(repr(exc))}</b>"
+            f"<details><summary>traceback</summary><pre>{tb}</pre></details>"
+        )
 
     def _done(self, status: str) -> None:
         self.status.value = status
@@ -465,7 +490,7 @@ class LivePanel(w.VBox):
             if isinstance(item, go.Figure):
                 if n_fig == len(self.figures):
                     # created with its first figure: data and layout arrive together
-                    made = item.to_plotly_json()
+                    made = _plain(item.to_plotly_json())
                     made["layout"]["uirevision"] = "itemsrel-live"
                     fw = go.FigureWidget(made)
                     fw._config = dict(FIGURE_CONFIG)
