@@ -307,6 +307,17 @@ JS_SETTLED = """([k, t0, quiet]) => {
     return !busy && last > t0 && performance.now() - last > quiet;
 }"""
 
+# Figures of panel k that drew nothing (no trace, heat map, shape or 3-D scene on screen).
+JS_UNDRAWN = """(k) => {
+    const area = document.querySelector(`[data-itemsrel-panel="${k}"] .itemsrel-live-area`);
+    return [...area.querySelectorAll('.js-plotly-plot')].map((gd, i) => {
+        const n = gd.querySelectorAll(
+            '.cartesianlayer .trace, .heatmaplayer .hm, .shapelayer path, .gl-container canvas')
+            .length;
+        return n ? null : i;
+    }).filter(i => i !== null);
+}"""
+
 # Every WebGL canvas of the page still has its context.
 JS_GL_ALIVE = """() => [...document.querySelectorAll('.js-plotly-plot canvas')]
     .map(c => { const gl = c.__itemsrelGl || (c.__itemsrelGl = c.getContext('webgl2')
@@ -477,6 +488,8 @@ def test_every_control_of_every_live_panel(
                     f"{notebook} panel {k}: {name} changed nothing"
                 )
                 latencies.setdefault(f"panel {k}", []).append(lat)
+                undrawn = page.evaluate(JS_UNDRAWN, k)
+                assert not undrawn, f"{notebook} panel {k}, {name}: figures {undrawn} are empty"
             panel.screenshot(path=str(screenshot_dir / f"lab-panel-{stem}-{k}-after.png"))
 
         if "02_" in notebook or "03_" in notebook:  # 3-D figures' menus, chapter 2 and 3
