@@ -42,4 +42,15 @@ def test_duplicate_items_show_a_message_not_an_error():
 def test_bad_start_raises():
     with pytest.raises(ValueError, match="shape"):
         ArcExplorer(np.eye(2), np.array([1, 0]))
-    assert arc_explorer().children[0].description.startswith("N")
+    assert arc_explorer().controls[0].description.startswith("N")
+
+
+def test_network_knobs_redraw_the_answers():
+    e = ArcExplorer()
+    e.steps.value = 300
+    e.lr.value = 0.1
+    fig = e.live.figures[0]
+    captions = [a.text for a in fig.layout.annotations]
+    assert len(captions) > 3 and e.live.status.value == ""
+    e.optimizer.value = "adam"
+    assert e.live.figures == [fig]  # the same figure, redrawn in place

@@ -35,24 +35,29 @@ def test_panel_redraws_on_change(monkeypatch: pytest.MonkeyPatch) -> None:
     import plotly.io as pio
 
     monkeypatch.setattr(pio.renderers, "default", "json")
-    panel = geometry_explorer("tanh", 0.5, 1.0, 8)
-    controls, out = panel.children
-    _, delta, _, width = controls.children
-    first = out.outputs
+    panel = geometry_explorer("tanh", 0.5, 1.0, 8, steps=100, n_seeds=2)
+    _, delta, _, width, lr, steps, seeds = panel.controls
+    first = panel.area.children[0].outputs
     assert "tanh, δ = 0.5, training noise σ = 1, H = 8" in _text(first)
     assert "target alignment" in _text(first)
     figures = [o for o in first if o["output_type"] == "display_data"]
     assert len(figures) == 2 and "application/json" in figures[0]["data"]
     delta.value = 0.9
-    assert "δ = 0.9" in _text(out.outputs)
+    assert "δ = 0.9" in panel.texts[0]
+    assert len(panel.figures) == 2
     width.value = 16
-    assert "H = 16" in _text(out.outputs)
+    assert "H = 16" in panel.texts[0]
+    seeds.value = 3
+    assert "3 networks (seeds 0–2)" in panel.texts[0]
+    before = panel.figures[1].to_json()
+    steps.value = 200
+    assert panel.figures[1].to_json() != before  # the curves now run to step 200
+    lr.value = 1.0
+    assert panel.status.value == "" and panel.redraws == 6
 
 
-def test_panel_items_report_errors_as_text() -> None:
+def test_panel_items_report_bad_settings() -> None:
     from itemsrel.widgets.geometry import geometry_panel_items
 
-    items = geometry_panel_items("softsign", 0.5, 1.0, 8)
-    assert items == [
-        "⚠ unknown activation 'softsign'; choose one of tanh, relu, clip, relu(z+1), relu(z−1)\n"
-    ]
+    with pytest.raises(ValueError, match="unknown activation 'softsign'; choose one of tanh"):
+        geometry_panel_items("softsign", 0.5, 1.0, 8)

@@ -1,31 +1,114 @@
-"""The live network explorer of chapters 2–4: what it shows, and a clear message on divergence."""
+"""The live network explorer of chapters 2–4: controls, readouts, status words, in-place redraws."""
 
 from __future__ import annotations
 
-import warnings
+import base64
 
-from itemsrel.analytic import PAPER_X, PAPER_X_PRIME
+import numpy as np
+import plotly.graph_objects as go
+
+from itemsrel.analytic import PAPER_X, PAPER_X_PRIME, identify, paper_eq6
 from itemsrel.figures.style import use_book_renderer
-from itemsrel.widgets.network import network_explorer
+from itemsrel.widgets.controls import STEP_CHOICES, TRAINING_SETS
+from itemsrel.widgets.network import network_explorer, network_view
+
+
+def _array(v):
+    """A plotly array property (plain or base64 typed array) as numpy."""
+    if isinstance(v, dict):
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return a.reshape([int(n) for n in str(v.get("shape", len(a))).split(",")])
+    return np.asarray(v)
+
+
+def _controls(panel):
+    return {c.description: c for c in panel.controls}
 
 
 def test_explorer_shows_weights_losses_flow_and_fixed_points():
     use_book_renderer()
     panel = network_explorer(PAPER_X_PRIME, activation="tanh", lr=0.5)
-    outs = panel.children[1].outputs
+    outs = panel.area.children[0].outputs
     kinds = [
         "figure" if "application/vnd.plotly.v1+json" in o.get("data", {}) else "text" for o in outs
     ]
     assert kinds == ["figure", "figure", "text", "text"]
     assert "attracting" in outs[2]["text"] and outs[3]["text"].startswith("timing:")
+    assert set(_controls(panel)) == {
+        "training set", "activation", "initialisation", "init scale σ", "optimiser",
+        "learning rate", "max steps", "seed", "mini-batch", "batch sampling", "regularisation",
+        "strength λ",
+    }
+    assert max(STEP_CHOICES) == 20_000  # chapter 3's budget
 
 
-def test_a_diverging_learning_rate_gives_a_message():
+def test_every_control_changes_the_output_in_place():
+    panel = network_explorer(PAPER_X_PRIME, optimizer="adam", init="normal", lr=0.03)
+    ctl = _controls(panel)
+    changes = [
+        ("seed", 3), ("init scale σ", 0.1), ("learning rate", 0.1), ("optimiser", "sgd"),
+        ("activation", "tanh"), ("max steps", 1000), ("regularisation", "l2"),
+        ("strength λ", 0.01), ("initialisation", "zeros"), ("training set", "X = {101, 110}"),
+        ("mini-batch", 1), ("batch sampling", "epoch"),
+    ]
+    figures = None
+    for name, value in changes:
+        before = [f.to_json() for f in panel.figures]
+        ctl[name].value = value
+        assert panel.status.value == "", (name, panel.status.value)
+        if figures is not None:
+            assert panel.figures[:2] == figures  # the same FigureWidgets, restyled
+            assert [f.to_json() for f in panel.figures] != before, name
+        figures = panel.figures[:2]
+    text = panel.shown[2]
+    assert "λ = 0.01" in text and "predicted w" not in text  # X is outside the gain setting
+    # the heat map shows the W the summary describes
+    W = network_view(PAPER_X, "tanh", "zeros", "sgd", 0.1, {"l2": 0.01}, steps=1000, seed=3,
+                     sigma=0.1, batch_size=1, sampling="epoch", data_seed=3).W
+    np.testing.assert_allclose(_array(panel.figures[0].data[0].z)[::-1], W, atol=1e-12)
+    assert "seed 3" in text and "σ = 0.1" in text and "at most 1000 steps" in text
+    assert "mini-batches of 1 (epoch)" in text
+    ctl["mini-batch"].value = 4  # more than K = 2 items: refused in the panel, last result kept
+    assert "batch_size" in panel.status.value and panel.shown[2] == text
+
+
+def test_training_sets_of_chapter_4_and_large_n():
+    panel = network_explorer(PAPER_X_PRIME)
+    ctl = _controls(panel)
+    assert list(ctl["training set"].options) == list(TRAINING_SETS)
+    ctl["training set"].value = "pairs (4 disjoint pairs, N = 8)"
+    assert len(panel.area.children) == 3  # W and losses, no 3-D flow field for N = 8, texts
+    assert len(panel.figures[0].data[1].x) == 2**8
+    other = network_explorer(np.array([[1, 1, 0, 0], [0, 0, 1, 1]]))
+    assert _controls(other)["training set"].value == "this chapter's X"
+
+
+def test_readouts_of_chapters_2_and_4():
+    view = network_view(PAPER_X, "linear", "zeros", "sgd", lr=0.1)
+    ident = identify(view.W, paper_eq6("X"))
+    a, b = ident.params["a"], ident.params["b"]
+    assert f"(a, b) = ({a:.3f}, {b:.3f})" in view.readouts["eq. 6 family"]
+    assert view.status() == "converged" and "status: converged" in view.summary()
+    tanh = network_view(PAPER_X_PRIME, "tanh", "zeros", "sgd", 0.5, {"l2": 0.1}, steps=20_000)
+    # chapter 4: λ* = (3/2)(1 − tanh 1) sech²(1) for L2 on X'
+    lam = 1.5 * (1 - np.tanh(1)) / np.cosh(1) ** 2
+    assert f"{lam:.4f}" in tanh.readouts["λ*"]
+    assert "predicted w" in tanh.readouts["gain"]
+
+
+def test_status_words_dead_units_and_still_moving():
+    dead = network_view(PAPER_X, "relu", "zeros", "sgd", 0.1)
+    assert dead.status() == "dead units" and dead.dead_units == [0, 1, 2]
+    assert "not a converged fit" in dead.summary()
+    moving = network_view(PAPER_X_PRIME, "tanh", "zeros", "sgd", 0.1, steps=100)
+    assert moving.status() == "still moving" and "raise max steps" in moving.summary()
+
+
+def test_a_diverging_learning_rate_keeps_the_last_result():
     panel = network_explorer(PAPER_X, activation="linear", lr=0.1)
-    controls, out = panel.children
-    lr = next(c for c in controls.children if c.description == "learning rate")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # train() warns about the divergence
-        lr.value = 10**lr.max  # 10^0.5 ≈ 3.2 > 2: gradient descent on X diverges
-    assert len(out.outputs) == 1
-    assert out.outputs[0]["text"].startswith("⚠ training diverged")
+    ctl = _controls(panel)
+    ctl["seed"].value = 1
+    shown = panel.shown
+    ctl["learning rate"].value = 10 ** ctl["learning rate"].max  # 3.2 > 2: GD on X diverges
+    assert "⚠ training diverged" in panel.status.value
+    assert panel.shown is shown and isinstance(panel.figures[0], go.FigureWidget)

@@ -99,10 +99,6 @@ def test_overview_figure():
     assert "{e, (2 3)}" in fig.layout.annotations[0].text
 
 
-def _output_text(e: SymmetryExplorer) -> str:
-    return "".join(str(o.get("data", {}).get("text/plain", "")) for o in e.output.outputs)
-
-
 def test_explorer_slider_resizes_and_changes_output():
     e = SymmetryExplorer(X)
     assert e.N.value == 3
@@ -122,16 +118,21 @@ def test_explorer_flags_invalid_sets():
     e.editor._remove(1)
     e.editor._remove(0)
     assert "empty" in e.message()
+    assert "empty" in e.live.status.value  # shown in the panel; the last valid drawing stays
     e.editor._on_add()
-    assert e.message() is None
-    assert symmetry_explorer().children[0].description.startswith("N")
+    assert e.message() is None and e.live.status.value == ""
+    assert symmetry_explorer().controls[0].description.startswith("N")
 
 
 def test_explorer_output_holds_the_summary_and_two_figures():
+    from itemsrel.figures.style import use_book_renderer
+
+    use_book_renderer()
     e = SymmetryExplorer(X)
-    outs = e.output.outputs
+    outs = e.live.area.children[0].outputs  # first draw: plain outputs (the static book)
     assert len(outs) == 3
     assert "(2 3)" in outs[0]["data"]["text/html"]
     assert all("application/vnd.plotly.v1+json" in o["data"] for o in outs[1:])
     e.editor.grid.children[1].children[1].value = False  # 110 -> 010
-    assert "(2 3)" not in e.output.outputs[0]["data"]["text/html"]  # the symmetry is gone
+    assert "(2 3)" not in e.live.texts[0]  # the symmetry is gone
+    assert len(e.live.figures) == 2  # redrawn in place from now on

@@ -8,7 +8,9 @@ the attracting plane of fixed points can be overlaid.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -18,7 +20,14 @@ from ..activations import Activation
 from ..dynamics import FixedPoint, FixedSubspace, iterate, mesh
 from .style import BLUES, COLORS, style
 
-__all__ = ["STABILITY_SYMBOLS", "flow_figure", "flow_traces", "trajectory_subset"]
+__all__ = [
+    "STABILITY_SYMBOLS",
+    "box_section",
+    "flow_figure",
+    "flow_traces",
+    "subspace_trace",
+    "trajectory_subset",
+]
 
 STABILITY_SYMBOLS = {
     "attracting": ("circle", COLORS["vermillion"]),
@@ -45,6 +54,26 @@ def flow_traces(
     end_steps: int = 25,
 ) -> list[go.Scatter3d]:
     """Trajectory and end-point traces for a flow field (no layout): reusable in animations."""
+    return [
+        go.Scatter3d({k: v for k, v in t.items() if k != "type"})
+        for t in _flow_trace_dicts(W, activation, starts, shown, shown_steps, end_steps)
+    ]
+
+
+def _t(kind: str, **kw: object) -> dict:
+    """A trace as a plain dict (figures of live panels are built without per-trace validation,
+    which costs ~5 ms a trace; the static path's tests validate the same dicts)."""
+    return {"type": kind, **kw}
+
+
+def _flow_trace_dicts(
+    W: ArrayLike,
+    activation: str | Activation,
+    starts: ArrayLike | None,
+    shown: int,
+    shown_steps: int,
+    end_steps: int,
+) -> list[dict]:
     x0 = mesh() if starts is None else np.asarray(starts, dtype=float)
     traj = iterate(W, x0, activation, max(shown_steps, end_steps))
     idx = trajectory_subset(len(x0), shown)
@@ -59,7 +88,8 @@ def flow_traces(
     ends = traj[end_steps]
     finite = np.all(np.isfinite(ends), axis=1)
     return [
-        go.Scatter3d(
+        _t(
+            "scatter3d",
             x=xs,
             y=ys,
             z=zs,
@@ -68,7 +98,8 @@ def flow_traces(
             line={"color": cs, "colorscale": scale, "cmin": 0, "cmax": shown_steps, "width": 4},
             hoverinfo="skip",
         ),
-        go.Scatter3d(
+        _t(
+            "scatter3d",
             x=ends[finite, 0],
             y=ends[finite, 1],
             z=ends[finite, 2],
@@ -80,27 +111,108 @@ def flow_traces(
     ]
 
 
-def _plane_trace(sub: FixedSubspace, lim: tuple[float, float]) -> go.Mesh3d | None:
-    if sub.dimension != 2:
-        return None
-    u, v = sub.basis[:, 0], sub.basis[:, 1]
-    s = np.linspace(-2.0, 2.0, 21)
-    S, T = np.meshgrid(s, s)
-    pts = S.ravel()[:, None] * u + T.ravel()[:, None] * v
-    inside = np.all((pts >= lim[0] - 1e-9) & (pts <= lim[1] + 1e-9), axis=1)
-    pts = pts[inside]
+def box_section(basis: ArrayLike, lim: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The part of the subspace spanned by ``basis`` (3, d) inside the cube ``lim``³.
+
+    d = 2 (a plane through 0): returns ``(vertices (P, 3), triangles (T, 3))`` — the polygon where
+    the plane cuts the cube (its crossings of the cube's 12 edges, ordered by angle), fanned from
+    its centre into explicit triangles, so the mesh is drawn whatever the plane's orientation
+    (axis-aligned planes included). d = 1 (a line): the segment's two end points and no triangles.
+    Empty arrays when the subspace misses the cube.
+    """
+    B = np.asarray(basis, dtype=float).reshape(3, -1)
+    lo, hi = lim
+    corners = np.array([[x, y, z] for x in (lo, hi) for y in (lo, hi) for z in (lo, hi)])
+    none = (np.zeros((0, 3)), np.zeros((0, 3), dtype=int))
+    if B.shape[1] == 1:
+        d = B[:, 0] / np.linalg.norm(B[:, 0])
+        if not lo <= 0 <= hi:
+            return none
+        nz = np.abs(d) > 1e-12
+        bounds = np.sort(np.stack([lo / d[nz], hi / d[nz]]), axis=0)
+        t0, t1 = float(bounds[0].max()), float(bounds[1].min())
+        return np.array([t0 * d, t1 * d]), none[1]
+    if B.shape[1] != 2:
+        return none
+    n = np.cross(B[:, 0], B[:, 1])
+    n /= np.linalg.norm(n)
+    f = corners @ n
+    pts = []
+    for a in range(8):
+        for b in range(a + 1, 8):
+            if np.count_nonzero(corners[a] != corners[b]) != 1:
+                continue  # not a cube edge
+            fa, fb = f[a], f[b]
+            if abs(fa) < 1e-12:
+                pts.append(corners[a])
+            if abs(fb) < 1e-12:
+                pts.append(corners[b])
+            if fa * fb < 0:
+                t = fa / (fa - fb)
+                pts.append(corners[a] + t * (corners[b] - corners[a]))
     if len(pts) < 3:
+        return none
+    P = np.unique(np.round(np.array(pts), 12), axis=0)
+    if len(P) < 3:
+        return none
+    centre = P.mean(axis=0)
+    uv = (P - centre) @ B
+    P = P[np.argsort(np.arctan2(uv[:, 1], uv[:, 0]))]
+    V = np.vstack([centre, P])
+    m = len(P)
+    tri = np.array([[0, 1 + k, 1 + (k + 1) % m] for k in range(m)])
+    return V, tri
+
+
+def subspace_trace(sub: FixedSubspace, lim: tuple[float, float]) -> dict | None:
+    """The plane (a ``mesh3d`` of explicit triangles) or line (``scatter3d``) of fixed points
+    inside the cube ``lim``³, as a trace dict; None if there is none to draw."""
+    if sub.dimension not in (1, 2):
         return None
-    return go.Mesh3d(
-        x=pts[:, 0],
-        y=pts[:, 1],
-        z=pts[:, 2],
+    V, tri = box_section(sub.basis, lim)
+    if len(V) == 0:
+        return None
+    if sub.dimension == 1:
+        return _t(
+            "scatter3d",
+            x=V[:, 0],
+            y=V[:, 1],
+            z=V[:, 2],
+            mode="lines",
+            name="line of fixed points",
+            line={"color": COLORS["sky"], "width": 8},
+            hoverinfo="skip",
+        )
+    return _t(
+        "mesh3d",
+        x=V[:, 0],
+        y=V[:, 1],
+        z=V[:, 2],
+        i=tri[:, 0],
+        j=tri[:, 1],
+        k=tri[:, 2],
         opacity=0.25,
         color=COLORS["sky"],
         name="plane of fixed points",
         showlegend=True,
         hoverinfo="skip",
-        alphahull=0,
+    )
+
+
+def _empty_mesh() -> dict:
+    return _t(
+        "mesh3d",
+        x=[],
+        y=[],
+        z=[],
+        i=[],
+        j=[],
+        k=[],
+        opacity=0.25,
+        color=COLORS["sky"],
+        name="plane of fixed points",
+        showlegend=False,
+        hoverinfo="skip",
     )
 
 
@@ -115,21 +227,43 @@ def flow_figure(
     title: str | None = None,
     shown: int = 18,
     height: int = 520,
+    fixed_slots: bool = False,
 ) -> go.Figure:
-    """The paper's Figure 1 panel for one network (N = 3), as an interactive 3-D plotly figure."""
+    """The paper's Figure 1 panel for one network (N = 3), as an interactive 3-D plotly figure.
+
+    ``fixed_slots``: always the same traces in the same order (an empty, legend-less trace for a
+    missing plane or stability kind), so that a live panel can restyle them in place.
+    """
     W = np.asarray(W, dtype=float)
     if W.shape != (3, 3):
         raise ValueError(f"flow_figure draws 3-D state spaces; W has shape {W.shape}")
-    fig = go.Figure(flow_traces(W, activation, starts, shown=shown))
-    lim = (-0.1, 1.1)
-    if subspace is not None:
-        plane = _plane_trace(subspace, (-0.25, 1.25))
-        if plane is not None:
-            fig.add_trace(plane)
+    traces = _flow_trace_dicts(W, activation, starts, shown, 6, 25)
+    plane = subspace_trace(subspace, (-0.25, 1.25)) if subspace is not None else None
+    if fixed_slots:  # slot for a plane, slot for a line
+        is_line = plane is not None and plane["type"] == "scatter3d"
+        traces.append(plane if plane is not None and not is_line else _empty_mesh())
+        traces.append(
+            {**plane, "showlegend": True}
+            if is_line
+            else _t(
+                "scatter3d",
+                x=[],
+                y=[],
+                z=[],
+                mode="lines",
+                name="line of fixed points",
+                line={"color": COLORS["sky"], "width": 8},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    elif plane is not None:
+        traces.append(plane)
     if training_set is not None:
         X = np.asarray(training_set, dtype=float)
-        fig.add_trace(
-            go.Scatter3d(
+        traces.append(
+            _t(
+                "scatter3d",
                 x=X[:, 0],
                 y=X[:, 1],
                 z=X[:, 2],
@@ -146,12 +280,29 @@ def flow_figure(
         )
     for kind, (symbol, color) in STABILITY_SYMBOLS.items():
         pts = [fp for fp in (fixed or []) if fp.stability == kind]
+        if not pts and fixed_slots:
+            traces.append(
+                _t(
+                    "scatter3d",
+                    x=[],
+                    y=[],
+                    z=[],
+                    mode="markers",
+                    name=f"{kind} fixed point",
+                    marker={"size": 7, "symbol": symbol, "color": color},
+                    text=[],
+                    hovertemplate="<extra></extra>",
+                    showlegend=False,
+                )
+            )
+            continue
         if not pts:
             continue
         P = np.array([fp.x for fp in pts])
         text = [", ".join(f"{abs(e):.3f}" for e in fp.eigenvalues) for fp in pts]
-        fig.add_trace(
-            go.Scatter3d(
+        traces.append(
+            _t(
+                "scatter3d",
                 x=P[:, 0],
                 y=P[:, 1],
                 z=P[:, 2],
@@ -162,9 +313,19 @@ def flow_figure(
                 hovertemplate="(%{x:.3f}, %{y:.3f}, %{z:.3f})<br>|λ| = %{text}<extra>"
                 + kind
                 + "</extra>",
+                showlegend=True,
             )
         )
+    # built without validation (~5 ms a trace); the layout is the same for every network, built
+    # and validated once per title and height
+    return go.Figure(data=traces, layout=_flow_layout(title, height), _validate=False)
+
+
+@lru_cache(maxsize=64)
+def _flow_layout_json(title: str | None, height: int) -> str:
+    lim = (-0.1, 1.1)
     axis = {"range": list(lim), "tickvals": [0, 0.5, 1]}
+    fig = go.Figure()
     fig.update_layout(
         scene={
             "xaxis": {**axis, "title": "x₁"},
@@ -176,4 +337,8 @@ def flow_figure(
         legend={"x": 0.0, "y": 1.0, "font": {"size": 11}},
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
     )
-    return style(fig, title=title, height=height)
+    return json.dumps(style(fig, title=title, height=height).layout.to_plotly_json())
+
+
+def _flow_layout(title: str | None, height: int) -> dict:
+    return json.loads(_flow_layout_json(title, height))

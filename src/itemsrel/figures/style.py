@@ -25,6 +25,7 @@ __all__ = [
     "ACTIVATION_COLORS",
     "BLUES",
     "COLORS",
+    "FIGURE_CONFIG",
     "band_trace",
     "rgba",
     "style",
@@ -55,8 +56,23 @@ ACTIVATION_COLORS = {
 #: Dark-to-light blues for trajectories: step n = 0 is dark, later steps lighter (paper's Fig. 1).
 BLUES = ["#08306b", "#08519c", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef"]
 
+#: plotly.js config of every figure (static book, JupyterLab mimetype, live panels): no plotly logo,
+#: no "send to cloud" button (the book stays offline), figures follow the width of the page.
+FIGURE_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
+}
+
+#: Mode bar buttons no figure shows (set on each figure by :func:`style`: a template's
+#: ``modebar.remove`` is not applied by every front end, e.g. JupyterLab's FigureWidget).
+_MODEBAR_REMOVE = ("sendDataToCloud", "editInChartStudio", "lasso2d", "select2d")
+
 _TEMPLATE = go.layout.Template(
     layout=go.Layout(
+        # the same in the figure itself, so that live panels (FigureWidget) follow it too
+        modebar={"remove": ["sendDataToCloud", "editInChartStudio"]},  # see style()
         font={"family": "Inter, Helvetica, Arial, sans-serif", "size": 13, "color": "#222"},
         title={"font": {"size": 15}, "x": 0.0, "xanchor": "left"},
         colorway=[
@@ -117,7 +133,7 @@ def style(
     fig: go.Figure, *, title: str | None = None, height: int | None = None, width: int | None = None
 ) -> go.Figure:
     """Apply the book's template (and optionally a title and size) to ``fig``; returns ``fig``."""
-    fig.update_layout(template="itemsrel")
+    fig.update_layout(template="itemsrel", modebar_remove=list(_MODEBAR_REMOVE))
     if title is not None:
         fig.update_layout(title_text=title)
     if height is not None:
@@ -140,7 +156,7 @@ class _BookHtmlRenderer(MimetypeRenderer):
             include_mathjax=False,
             full_html=False,
             div_id=f"fig-{digest}",
-            config={"displaylogo": False, "responsive": True},
+            config=FIGURE_CONFIG,
             validate=False,
         )
         return {"text/html": html}
@@ -149,5 +165,6 @@ class _BookHtmlRenderer(MimetypeRenderer):
 def use_book_renderer() -> None:
     """Set plotly's default renderer to native mimetype + offline-book HTML (idempotent)."""
     pio.renderers["itemsrel_html"] = _BookHtmlRenderer()
+    pio.renderers["plotly_mimetype"].config = dict(FIGURE_CONFIG)
     pio.renderers.default = "plotly_mimetype+itemsrel_html"
     pio.templates.default = "itemsrel"

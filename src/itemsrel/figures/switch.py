@@ -59,29 +59,36 @@ def switcher(
         for k, key in enumerate(keys)
     ]
     if control == "dropdown":
+        # top left, above the plot area: plotly's mode bar appears at the top right on hover, and
+        # a menu under it cannot be clicked (the click lands on the mode bar)
         out.update_layout(
             updatemenus=[
                 {
                     "buttons": steps,
                     "active": active,
-                    "x": 1.0,
-                    "xanchor": "right",
-                    "y": 1.12,
-                    "yanchor": "top",
+                    "x": 0.0,
+                    "xanchor": "left",
+                    "y": 1.0,
+                    "yanchor": "bottom",
                     "showactive": True,
-                    "pad": {"r": 4, "t": 4},
+                    "pad": {"b": 6, "l": 0},
                 }
-            ]
+            ],
+            title={"y": 0.99, "yref": "container", "yanchor": "top"},
         )
+        top = max(int(out.layout.margin.t or 0), 104 if label else 84)
+        out.update_layout(margin={"t": top})
         if label:
             out.add_annotation(
-                text=label,
-                x=1.0,
+                text=label + ":",
+                x=0.0,
                 xref="paper",
-                y=1.17,
+                y=1.0,
                 yref="paper",
+                yshift=36,
                 showarrow=False,
-                xanchor="right",
+                xanchor="left",
+                yanchor="bottom",
             )
     else:
         out.update_layout(

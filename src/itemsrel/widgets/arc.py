@@ -21,7 +21,8 @@ from ..figures.arc import Panel, polygon_rows
 from ..figures.style import COLORS
 from ..patterns import format_pattern
 from ..symmetry import cycle_notation, group_elements, symmetry_group
-from .controls import show
+from ..training import OPTIMIZERS
+from .controls import LivePanel
 from .patterns import PatternEditor
 
 __all__ = ["ArcExplorer", "arc_explorer"]
@@ -48,17 +49,32 @@ class ArcExplorer:
             continuous_update=False,
             style={"description_width": "80px"},
         )
-        self.output = w.Output(layout=w.Layout(min_height="420px"))
         self.items = PatternEditor(X.tolist(), label="item", max_rows=8, on_change=self.render)
         self.test = PatternEditor(
             [t.tolist()], label="test", fixed_rows=True, on_change=self.render
         )
         self.N.observe(self._on_n, names="value")
-        self.render()
+        st, lay = {"description_width": "110px"}, w.Layout(width="330px")
+        self.optimizer = w.Dropdown(
+            options=list(OPTIMIZERS), value="sgd", description="optimiser", style=st, layout=lay
+        )
+        self.lr = w.FloatLogSlider(
+            value=0.5, base=10, min=-2, max=0, step=0.1, description="learning rate",
+            continuous_update=False, style=st, layout=lay,
+        )
+        self.steps = w.SelectionSlider(
+            options=[300, 1000, 1500, 3000, 10000], value=1500, description="max steps",
+            continuous_update=False, style=st, layout=lay,
+        )
+        self.seed = w.BoundedIntText(
+            value=0, min=0, max=9999, description="seed", style=st, layout=lay
+        )
+        for c in (self.optimizer, self.lr, self.steps, self.seed):
+            c.observe(lambda _: self.render(), names="value")
         help_text = w.HTML(
             "<small>Each row is one polygon; button i is edge i (pressed = 1 = red edge).</small>"
         )
-        self.panel = w.VBox(
+        self.live = LivePanel(
             [
                 self.N,
                 help_text,
@@ -66,10 +82,14 @@ class ArcExplorer:
                 self.items.box,
                 w.HTML("<b>test polygon</b>"),
                 self.test.box,
-                self.output,
+                w.HTML("<b>the networks</b> (linear, tanh, sigmoid; zero init)"),
+                w.HBox([w.VBox([self.optimizer, self.lr]), w.VBox([self.steps, self.seed])]),
             ],
-            layout=w.Layout(border="1px solid #ddd", padding="6px"),
+            self._items,
+            observe=False,
         )
+        self.live.layout = w.Layout(border="1px solid #ddd", padding="6px")
+        self.panel = self.live
 
     def _on_n(self, change: dict) -> None:
         # resize both editors; render once at the end (each resize would render on its own)
@@ -112,7 +132,14 @@ class ArcExplorer:
         puzzle = Puzzle(X, t, rule, answers)
         nets: list[Panel | str] = []
         for name in NETWORKS:
-            out = network_answers([puzzle], name, steps=1500)
+            out = network_answers(
+                [puzzle],
+                name,
+                optimizer=self.optimizer.value,
+                lr=float(self.lr.value),
+                steps=int(self.steps.value),
+                seed=int(self.seed.value),
+            )
             a = out.answers[0]
             if (a < 0).any():
                 nets.append(Panel(np.zeros(N, dtype=np.int8), f"{name}:<br>no binary answer"))
@@ -129,15 +156,19 @@ class ArcExplorer:
         )
         return "\n".join(text), fig
 
-    def render(self) -> None:
-        """Redraw the output for the current polygons."""
+    def _items(self) -> list:
         text, fig = self.view()
         if fig is None:
-            show(self.output, [HTML(f"<b style='color:{COLORS['vermillion']}'>{text}</b>")])
-        else:
-            show(self.output, [HTML(f"<pre style='line-height:1.3'>{text}</pre>"), fig])
+            raise ValueError(text)
+        return [HTML(f"<pre style='line-height:1.3'>{text}</pre>"), fig]
+
+    def render(self) -> None:
+        """Redraw the output for the current polygons (latest wins); an invalid set shows why
+        and keeps the last valid drawing."""
+        if hasattr(self, "live"):
+            self.live.refresh()
 
 
-def arc_explorer(X0: ArrayLike | None = None, test0: ArrayLike | None = None) -> w.VBox:
+def arc_explorer(X0: ArrayLike | None = None, test0: ArrayLike | None = None) -> LivePanel:
     """The explorer panel (default: the paper's X' = {010, 001} and the test polygon 110)."""
     return ArcExplorer(X0, test0).panel

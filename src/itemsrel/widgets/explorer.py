@@ -16,7 +16,7 @@ from IPython.display import HTML
 from numpy.typing import ArrayLike
 
 from ..figures.symmetry import invariant_pattern_figure, symmetry_summary, training_set_figure
-from .controls import show
+from .controls import LivePanel
 from .patterns import PatternEditor
 
 __all__ = ["SymmetryExplorer", "symmetry_explorer"]
@@ -29,8 +29,9 @@ class SymmetryExplorer:
     """State and widgets of the symmetry explorer; ``.panel`` is the widget to display.
 
     ``editor`` (:class:`~itemsrel.widgets.patterns.PatternEditor`) holds the training set as a list
-    of 0/1 lists (may be invalid while editing); ``N`` is the slider; ``output`` the live Output;
-    ``render()`` redraws it.
+    of 0/1 lists (may be invalid while editing); ``N`` is the slider; ``live`` the
+    :class:`~.controls.LivePanel` (``live.shown``: what it shows); ``render()`` redraws it. An
+    invalid set (duplicates, no items) shows why and keeps the last valid drawing.
     """
 
     def __init__(self, X0: ArrayLike | None = None) -> None:
@@ -45,19 +46,16 @@ class SymmetryExplorer:
             continuous_update=False,
             style={"description_width": "80px"},
         )
-        self.output = w.Output(layout=w.Layout(min_height="300px"))
         self.editor = PatternEditor(
             X.tolist(), label="item", max_rows=_MAX_ITEMS, on_change=self.render
         )
         self.N.observe(lambda change: self.editor.set_length(change["new"]), names="value")
-        self.render()
         help_text = w.HTML(
             "<small>Click a square to flip a bit (dark = 1). Each row is one item.</small>"
         )
-        self.panel = w.VBox(
-            [self.N, help_text, self.editor.box, self.output],
-            layout=w.Layout(border="1px solid #ddd", padding="6px"),
-        )
+        self.live = LivePanel([self.N, help_text, self.editor.box], self.view, observe=False)
+        self.live.layout = w.Layout(border="1px solid #ddd", padding="6px")
+        self.panel = self.live
 
     @property
     def items(self) -> list[list[int]]:
@@ -69,11 +67,11 @@ class SymmetryExplorer:
         return self.editor.duplicate_message()
 
     def view(self) -> list[Any]:
-        """What the output shows for the current items: the summary and two figures (or why the
-        set is invalid)."""
+        """What the output shows for the current items: the summary and two figures. An invalid
+        set raises ``ValueError`` saying why."""
         msg = self.message()
         if msg is not None:
-            return [HTML(f"<b style='color:#D55E00'>{msg}</b>")]
+            raise ValueError(msg)
         s = symmetry_summary(np.array(self.items))
         return [
             HTML(f"<pre style='line-height:1.3'>{s.text()}</pre>"),
@@ -82,10 +80,11 @@ class SymmetryExplorer:
         ]
 
     def render(self) -> None:
-        """Redraw the output for the current items."""
-        show(self.output, self.view())
+        """Redraw the output for the current items (latest wins)."""
+        if hasattr(self, "live"):
+            self.live.refresh()
 
 
-def symmetry_explorer(X0: ArrayLike | None = None) -> w.VBox:
+def symmetry_explorer(X0: ArrayLike | None = None) -> LivePanel:
     """The explorer panel, starting from ``X0`` (default: the paper's X = {101, 110})."""
     return SymmetryExplorer(X0).panel

@@ -164,14 +164,27 @@ def geometry_view(
 
 
 def geometry_panel_items(
-    activation: str, delta: float, sigma_train: float, hidden: int
+    activation: str,
+    delta: float,
+    sigma_train: float,
+    hidden: int,
+    *,
+    lr: float = 3.0,
+    steps: int = 300,
+    n_seeds: int = 4,
 ) -> list[str | go.Figure]:
-    """What the panel shows for one setting: a heading, two figures and the table (or an error)."""
+    """What the panel shows for one setting: a heading, two figures and the table. A bad
+    setting (or a diverged run) raises ``ValueError`` (the panel shows it in one line)."""
     t0 = time.perf_counter()
-    try:
-        view = geometry_view(activation, round(float(delta), 2), float(sigma_train), int(hidden))
-    except ValueError as exc:
-        return [f"⚠ {exc}\n"]
+    view = geometry_view(
+        activation,
+        round(float(delta), 2),
+        float(sigma_train),
+        int(hidden),
+        n_seeds=int(n_seeds),
+        steps=int(steps),
+        lr=round(float(lr), 4),
+    )
     traj = trajectory_figure(
         {view.name: (view.trajectory, view.field)},
         title=f"network 0: input weights over training (δ = {view.delta:g}, σ = {view.sigma_train:g})",
@@ -200,10 +213,18 @@ def geometry_panel_items(
 
 
 def geometry_explorer(
-    activation: str = "tanh", delta: float = 0.5, sigma_train: float = 1.0, hidden: int = 32
+    activation: str = "tanh",
+    delta: float = 0.5,
+    sigma_train: float = 1.0,
+    hidden: int = 32,
+    *,
+    lr: float = 3.0,
+    steps: int = 300,
+    n_seeds: int = 4,
 ) -> w.Box:
-    """Widget panel: activation, δ, training noise σ and hidden width → trajectories and measures
-    (:func:`~itemsrel.widgets.controls.live_panel` over :func:`geometry_panel_items`)."""
+    """Widget panel: activation, δ, training noise σ, hidden width, learning rate, steps and the
+    number of seeds → trajectories and measures (:func:`~itemsrel.widgets.controls.live_panel`
+    over :func:`geometry_panel_items`)."""
     style = {"description_width": "150px"}
     layout = w.Layout(width="420px")
     act = w.Dropdown(
@@ -241,7 +262,22 @@ def geometry_explorer(
         style=style,
         layout=layout,
     )
+    rate = w.FloatLogSlider(
+        value=lr, base=10, min=-1, max=1, step=0.1, description="learning rate",
+        continuous_update=False, style=style, layout=layout,
+    )
+    n_steps = w.SelectionSlider(
+        options=[100, 200, 300, 600, 1000], value=steps, description="steps",
+        continuous_update=False, style=style, layout=layout,
+    )
+    seeds = w.IntSlider(
+        value=n_seeds, min=2, max=8, description="networks (seeds)",
+        continuous_update=False, style=style, layout=layout,
+    )
     return live_panel(
-        [act, dlt, sig, width],
-        lambda: geometry_panel_items(act.value, dlt.value, sig.value, width.value),
+        [act, dlt, sig, width, rate, n_steps, seeds],
+        lambda: geometry_panel_items(
+            act.value, dlt.value, sig.value, width.value,
+            lr=rate.value, steps=n_steps.value, n_seeds=seeds.value,
+        ),
     )

@@ -8,6 +8,7 @@ and redraws the accuracy curves. A bad word or setting shows a message, never a 
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from dataclasses import dataclass
@@ -112,6 +113,32 @@ def grokking_view(
     )
 
 
+#: Longest word the panel accepts, and the largest exponent (|k|) in it.
+MAX_WORD_LENGTH, MAX_EXPONENT = 40, 999
+
+
+def check_word(word: str) -> str:
+    """Check a typed word before anything is computed: characters ``x y * ^ - ( )`` and digits,
+    at most :data:`MAX_WORD_LENGTH` characters and exponents up to :data:`MAX_EXPONENT`.
+    Raises ``ValueError`` saying what is wrong (the panel shows it and keeps its last result)."""
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a string, got {type(word).__name__}")
+    w_ = word.replace(" ", "")
+    if not w_:
+        raise ValueError("type a word in x and y, e.g. x*y*x^-1")
+    if len(w_) > MAX_WORD_LENGTH:
+        raise ValueError(f"the word has {len(w_)} characters; at most {MAX_WORD_LENGTH} are allowed")
+    bad = sorted(set(re.sub(r"[xy*^()\-0-9]", "", w_)))
+    if bad:
+        raise ValueError(
+            f"the word contains {''.join(bad)!r}; use x, y, *, ^ and integer exponents"
+        )
+    big = [int(k) for k in re.findall(r"\^\(?(-?\d+)", w_) if abs(int(k)) > MAX_EXPONENT]
+    if big:
+        raise ValueError(f"exponent {big[0]} is too large: |exponent| ≤ {MAX_EXPONENT} allowed")
+    return w_
+
+
 def grokking_explorer(
     group: str = "D_12",
     word: str = "x*y*x^-1",
@@ -170,6 +197,7 @@ def grokking_explorer(
     controls = [c_group, c_word, c_frac, c_wd, c_width, c_steps, c_lr, c_act, c_seed]
 
     def items() -> list[Any]:
+        check_word(c_word.value)
         view = grokking_view(
             c_group.value,
             c_word.value,

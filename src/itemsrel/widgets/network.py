@@ -8,23 +8,29 @@ redraws a weight heat map, the per-pattern losses and (N = 3) the 3-D flow field
 
 from __future__ import annotations
 
+import json
 import time
+import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike, NDArray
 from plotly.subplots import make_subplots
 
+from ..activations import get_activation
+from ..analytic import PAPER_X, PAPER_X_PRIME, paper_eq6
 from ..dynamics import FixedPoint, FixedSubspace, default_starts, fixed_points, fixed_subspace
 from ..figures.flow import flow_figure
 from ..figures.matrices import matrix_trace
 from ..figures.style import COLORS, style
+from ..gain import critical_strength, gain
+from ..linear_theory import projector
 from ..patterns import all_patterns, as_training_set, format_pattern
 from ..training import TrainResult, pattern_loss, train
-from .controls import TrainingControls, live_panel
+from .controls import TRAINING_SETS, LivePanel, TrainingControls, live_panel
 
 __all__ = ["NetworkView", "network_explorer", "network_items", "network_view"]
 
@@ -41,6 +47,9 @@ class NetworkView:
     fixed: list[FixedPoint]
     subspace: FixedSubspace | None
     timings: dict[str, float] = field(default_factory=dict)
+    dead_units: list[int] = field(default_factory=list)
+    readouts: dict[str, str] = field(default_factory=dict)
+    settings: str = ""
 
     def loss_figure(self) -> go.Figure:
         """Per-pattern loss (eq. 7) over all 2^N patterns; training items highlighted."""
@@ -63,17 +72,38 @@ class NetworkView:
         fig.update_xaxes(title_text="pattern (green: training item)")
         return style(fig, height=300)
 
+    def status(self) -> str:
+        """What happened in training, in one word or phrase: ``converged``, ``dead units``,
+        ``still moving`` (or ``diverged``, which :func:`network_view` reports as an error)."""
+        r = self.result
+        if r.diverged[0]:
+            return "diverged"
+        if self.dead_units:
+            return "dead units"
+        return "converged" if r.converged[0] else "still moving"
+
     def summary(self) -> str:
         r = self.result
+        st = self.status()
+        why = {
+            "converged": f"max |gradient| {r.grad_max[0]:.1e} ≤ tolerance; stopped early",
+            "still moving": f"max |gradient| {r.grad_max[0]:.1e} after the budget: raise max steps",
+            "dead units": (
+                f"unit(s) {', '.join(str(i + 1) for i in self.dead_units)} never active on an item "
+                f"(zero gradient, loss stuck at {r.final_loss[0]:.3f}): not a converged fit"
+            ),
+        }[st]
         lines = [
-            f"trained {r.steps_run} steps; training loss {r.final_loss[0]:.2e}; "
-            f"{'converged' if r.converged[0] else 'not converged'} (max |gradient| {r.grad_max[0]:.1e})"
+            *([f"settings: {self.settings}"] if self.settings else []),
+            f"status: {st} ({why}); {r.steps_run} steps, training loss {r.final_loss[0]:.2e}",
         ]
+        lines += [f"{k}: {v}" for k, v in self.readouts.items()]
         if self.subspace is not None:
             ev = ", ".join(f"{e.real:.3f}" for e in self.subspace.other_eigenvalues)
+            kind = {1: "line", 2: "plane"}.get(self.subspace.dimension, "subspace")
             lines.append(
-                f"fixed points: a {self.subspace.dimension}-dimensional subspace "
-                f"({'attracting' if self.subspace.attracting else 'not attracting'}; other eigenvalues {ev})"
+                f"fixed points: a {kind} ({self.subspace.dimension}-dimensional; "
+                f"{'attracting' if self.subspace.attracting else 'not attracting'}; other eigenvalues {ev})"
             )
         else:
             for fp in self.fixed:
@@ -82,6 +112,64 @@ class NetworkView:
                     f"fixed point {format_pattern(np.round(fp.x, 3))}: {fp.stability} (|λ| = {mods})"
                 )
         return "\n".join(lines)
+
+
+def _dead_units(W: NDArray[np.float64], X: NDArray[np.int8], activation: str) -> list[int]:
+    """Units whose activation has zero slope on every training item (they never learn)."""
+    phi = get_activation(activation)
+    d = np.asarray(phi.derivative(X.astype(float) @ W.T))
+    return [int(i) for i in np.flatnonzero(np.all(np.abs(d) < 1e-12, axis=0))]
+
+
+@lru_cache(maxsize=2)
+def _eq6_affine(which: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Eq. 6's family as vec W(a, b) = w0 + D (a, b), in numbers (the symbolic work of
+    :func:`itemsrel.analytic.identify`, done once)."""
+    fam = paper_eq6(which)
+    w0 = np.array(fam.W.subs(dict.fromkeys(fam.params, 0)).evalf(), dtype=float).ravel()
+    D = np.column_stack(
+        [np.array(fam.W.diff(p).evalf(), dtype=float).ravel() for p in fam.params]
+    )
+    return w0, D
+
+
+def _eq6_point(which: str, W: NDArray[np.float64]) -> tuple[tuple[float, float], float]:
+    """(a, b) of the member of eq. 6's family closest to W (least squares) and the distance."""
+    w0, D = _eq6_affine(which)
+    coef, *_ = np.linalg.lstsq(D, W.ravel() - w0, rcond=None)
+    return (float(coef[0]), float(coef[1])), float(np.linalg.norm(W.ravel() - w0 - D @ coef))
+
+
+def _readouts(
+    X: NDArray[np.int8], W: NDArray[np.float64], activation: str, reg: dict[str, float] | None
+) -> dict[str, str]:
+    """The numbers chapters 2 and 4 argue with, where they are defined for this setting: the
+    (a, b) point of eq. 6's family (linear networks on X or X'), the gain w of W = w·P and its
+    prediction, and λ* (the strength at which tanh's trained gain reaches 1)."""
+    out: dict[str, str] = {}
+    for name, ref in (("X", PAPER_X), ("X'", PAPER_X_PRIME)):
+        if activation == "linear" and X.shape == ref.shape and np.array_equal(X, ref):
+            (a, b), residual = _eq6_point(name, W)
+            out["eq. 6 family"] = (
+                f"(a, b) = ({a:.3f}, {b:.3f}), distance from the family {residual:.1e}"
+            )
+    P = projector(X)
+    w_fit = float(np.sum(W * P) / np.sum(P * P))
+    off = float(np.linalg.norm(W - w_fit * P))
+    text = f"W ≈ w·P with w = {w_fit:.3f} (distance {off:.1e})"
+    if reg and len(reg) == 1:
+        (pen, lam), = reg.items()
+        try:
+            text += f"; predicted w = {gain(X, activation, pen, lam):.3f} at λ = {lam:g}"
+            if activation == "tanh":
+                out["λ*"] = (
+                    f"{critical_strength(X, activation, pen):.4f} ({pen}: above it the gain "
+                    "falls below 1 and the items stop being fixed points)"
+                )
+        except ValueError:
+            pass  # outside the gain analysis's setting (set, activation or penalty)
+    out["gain"] = text
+    return out
 
 
 def network_view(
@@ -95,26 +183,38 @@ def network_view(
     steps: int = 3000,
     seed: int = 0,
     sigma: float = 0.05,
+    **train_kw: Any,
 ) -> NetworkView:
-    """Train one network (stopping early once converged) and analyse it."""
+    """Train one network (stopping early once converged) and analyse it.
+
+    ``train_kw`` goes to :func:`itemsrel.training.train` (e.g. mini-batch sampling). A diverged
+    run raises ``ValueError`` (the panel shows it and keeps the last valid result).
+    """
     Xn = as_training_set(X)
     t0 = time.perf_counter()
-    res = train(
-        Xn,
-        activation,
-        init,
-        optimizer,
-        lr=lr,
-        steps=steps,
-        seeds=[seed],
-        regularization=regularization,
-        sigma=sigma,
-        stop_when_converged=True,
-        device="cpu",
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # divergence is reported below
+        res = train(
+            Xn,
+            activation,
+            init,
+            optimizer,
+            lr=lr,
+            steps=steps,
+            seeds=[seed],
+            regularization=regularization,
+            sigma=sigma,
+            stop_when_converged=True,
+            device="cpu",
+            **train_kw,
+        )
     t1 = time.perf_counter()
     if res.diverged[0]:
-        raise ValueError(f"training diverged with learning rate {lr}: choose a smaller one")
+        raise ValueError(
+            f"training diverged (learning rate {lr:g}, optimiser {optimizer}"
+            + (f", penalty {regularization}" if regularization else "")
+            + "): choose a smaller learning rate or strength"
+        )
     W = res.W[0]
     pats = all_patterns(Xn.shape[1])
     losses = pattern_loss(W, pats, activation)
@@ -122,20 +222,34 @@ def network_view(
     fps: list[FixedPoint] = []
     if activation == "linear" and fixed_subspace(W).dimension > 0:
         sub = fixed_subspace(W)
-    else:
+    elif Xn.shape[1] <= 3:
         # the live view searches from fewer starts than the chapters (same points for tanh,
         # sigmoid and linear networks in a check of ~270 trained networks; 3x faster)
         fps = fixed_points(
             W, activation, starts=default_starts(W, activation, n_grid=3, n_random=16)
         )
+    dead = _dead_units(W, Xn, activation) if res.final_loss[0] > 1e-6 else []
     t2 = time.perf_counter()
-    return NetworkView(Xn, res, W, pats, losses, fps, sub, {"train": t1 - t0, "analyse": t2 - t1})
+    return NetworkView(
+        Xn, res, W, pats, losses, fps, sub, {"train": t1 - t0, "analyse": t2 - t1},
+        dead_units=dead, readouts=_readouts(Xn, W, activation, regularization),
+        settings=(
+            f"items {{{', '.join(''.join(map(str, r)) for r in Xn.tolist())}}}; {activation}; "
+            f"init {init} (σ = {sigma:g}); {optimizer}, learning rate {lr:.3g}; "
+            f"at most {steps} steps; seed {seed}; "
+            + (
+                f"mini-batches of {train_kw['batch_size']} ({train_kw.get('sampling', 'iid')}); "
+                if train_kw.get("batch_size")
+                else "full batch; "
+            )
+            + (", ".join(f"{k} λ = {v:g}" for k, v in regularization.items())
+               if regularization else "no penalty")
+        ),
+    )
 
 
-def network_items(view: NetworkView, activation: str) -> list[Any]:
-    """What the explorer shows for one trained network: W and the per-pattern losses, the flow
-    field (N = 3), and the fixed points and timings as text."""
-    t0 = time.perf_counter()
+@lru_cache(maxsize=16)
+def _weights_losses_layout(N: int) -> str:
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -143,15 +257,40 @@ def network_items(view: NetworkView, activation: str) -> list[Any]:
         subplot_titles=("weights W", "loss per pattern"),
         horizontal_spacing=0.12,
     )
-    N = view.W.shape[0]
-    zmax = float(np.max(np.abs(view.W))) or 1.0
-    fig.add_trace(matrix_trace(view.W, zmax, 2, showscale=False), row=1, col=1)
     fig.update_xaxes(type="category", title_text="from unit j", row=1, col=1)
     fig.update_yaxes(type="category", title_text="to unit i", row=1, col=1)
-    for tr in view.loss_figure().data:
-        fig.add_trace(tr, row=1, col=2)
-    fig.update_yaxes(title_text="loss", row=1, col=2)
-    items: list[Any] = [style(fig, height=320)]
+    fig.update_yaxes(title_text="loss (eq. 7)", rangemode="tozero", row=1, col=2)
+    fig.update_xaxes(title_text="pattern (green: training item)", row=1, col=2)
+    fig.update_layout(showlegend=False)
+    return json.dumps(style(fig, height=320).layout.to_plotly_json())
+
+
+def network_items(view: NetworkView, activation: str) -> list[Any]:
+    """What the explorer shows for one trained network: W and the per-pattern losses, the flow
+    field (N = 3), and the fixed points and timings as text."""
+    t0 = time.perf_counter()
+    N = view.W.shape[0]
+    zmax = float(np.max(np.abs(view.W))) or 1.0
+    heat = matrix_trace(view.W, zmax, 2, showscale=False).to_plotly_json()
+    train_set = {tuple(r) for r in view.X.tolist()}
+    bar = {
+        "type": "bar",
+        "x": [format_pattern(p, "/") for p in view.patterns],
+        "y": view.losses,
+        "marker": {
+            "color": [
+                COLORS["green"] if tuple(p) in train_set else COLORS["blue"]
+                for p in view.patterns.tolist()
+            ]
+        },
+        "hovertemplate": "%{x}: loss %{y:.4f}<extra></extra>",
+        "name": "loss",
+        "xaxis": "x2",
+        "yaxis": "y2",
+    }
+    # one validated layout per N; the traces go in without per-trace validation (live redraws)
+    fig = go.Figure(data=[heat, bar], layout=json.loads(_weights_losses_layout(N)), _validate=False)
+    items: list[Any] = [fig]
     if N == 3:
         items.append(
             flow_figure(
@@ -162,6 +301,7 @@ def network_items(view: NetworkView, activation: str) -> list[Any]:
                 subspace=view.subspace,
                 title=f"flow field, φ = {activation}",
                 height=460,
+                fixed_slots=True,
             )
         )
     items.append(view.summary())
@@ -174,13 +314,27 @@ def network_items(view: NetworkView, activation: str) -> list[Any]:
 
 def network_explorer(
     X: ArrayLike, controls: TrainingControls | None = None, **defaults: Any
-) -> w.Box:
-    """Widget panel: the controls, then W, per-pattern losses and the flow field, redrawn live."""
+) -> LivePanel:
+    """Widget panel: the controls, then W, per-pattern losses and the flow field, redrawn live.
+
+    ``X`` is the training set shown first: one of :data:`~.controls.TRAINING_SETS` (chosen in
+    the training-set menu) or, if it is none of them, added to the menu as "this chapter's X".
+    ``defaults`` go to :class:`~.controls.TrainingControls`.
+    """
     Xn = as_training_set(X)
-    ctl = controls or TrainingControls(**defaults)
+    if controls is None:
+        sets = dict(TRAINING_SETS)
+        name = next(
+            (k for k, v in sets.items() if v.shape == Xn.shape and np.array_equal(v, Xn)), None
+        )
+        if name is None:
+            name = "this chapter's X"
+            sets = {name: Xn, **sets}
+        controls = TrainingControls(training_sets=sets, training_set=name, **defaults)
+    ctl = controls
 
     def items() -> list[Any]:
         vals = ctl.values()
-        return network_items(network_view(Xn, **vals), vals["activation"])
+        return network_items(network_view(ctl.training_set(), **vals), vals["activation"])
 
     return live_panel(ctl.widgets, items)
