@@ -1,10 +1,11 @@
-"""Batched training of auto-associators ``y = φ(W x)`` (N×N weights, no bias) with torch.
+"""Auto-associators ``y = φ(W x)`` and ``y = φ(W₂ ψ(W₁ x))`` (no biases), trained many at once.
 
-Many networks train as ONE tensor program: the weights have shape ``(B, N, N)`` (a leading batch
-dimension, one slice per network), every step is a handful of batched tensor operations, and the
-gradient of the loss is written in closed form instead of being taped by autograd. All networks
-share one training set ``X`` of shape ``(K, N)``, or each has its own: ``X`` of shape
-``(B, K, N)`` (same K and N for all, e.g. many generated puzzles at once).
+The model of the book: N inputs, N outputs, trained to reproduce its K binary items (or given
+targets). Many networks train as ONE tensor program through :func:`itemsrel.engine.fit`: the
+weights have shape ``(B, N, N)`` (a leading network dimension), every step is a handful of
+batched tensor operations, and the gradient is written in closed form (pinned by tests against
+autograd). All networks share one training set ``X`` of shape ``(K, N)``, or each has its own:
+``X`` of shape ``(B, K, N)`` (same K and N for all, e.g. many generated puzzles at once).
 
     z_k = W x_k,   y_k = φ(z_k),   L = 1/(K N) Σ_k |y_k − t_k|²          (the paper's eq. 7,
                                                                            averaged over items)
@@ -15,37 +16,59 @@ Optional penalties (strengths λ ≥ 0, scalars or one value per network) are ad
     ``l1``    λ · mean_ij |W_ij|              ``l2``    λ · mean_ij W_ij²
     ``rate``  λ · mean_ki y_ki²  (firing rate) ``level`` λ · mean_ki (y_ki − level_target)²
 
-The optimiser is torch's SGD (optionally with momentum) or Adam, fed the closed-form gradient: the
-functional kernels ``torch.optim.sgd.sgd`` and ``torch.optim.adam.adam`` that ``torch.optim.SGD``
-and ``torch.optim.Adam`` call, so the update rules are torch's own, without the optimiser
-classes' per-step bookkeeping (half the cost of a step for small networks; see benchmarks/). Each network's initial weights come
-from its own seed, so a batch of networks gives bit-identical results to the same networks
-trained one at a time, and the same call always gives the same numbers.
+**Hidden layer** (``hidden=H``): ``y = φ(W₂ ψ(W₁ x))`` with W₁ (H, N), W₂ (N, H), ψ the
+``hidden_activation``; initial entries N(0, σ²) (``init="normal"``, σ = ``sigma``, small by
+default), W₁ then W₂ from ``default_rng(seed)``; ``l1``/``l2`` penalise both matrices (the sum
+of their means). A linear N→H→N network from a small start learns the projector onto span(X)
+when H ≥ rank X (the plane attractor) and cannot when H < rank X.
 
-Small problems (fewer than :data:`PARALLEL_WORK` multiply-adds per matrix product, B·N²·K) run
-on one CPU thread: their tensor operations are too small to gain from parallel threads, and on a
-busy machine the threads' synchronisation can stall a step for milliseconds. Larger ones use
-torch's thread setting. The caller's setting is restored afterwards.
+The optimiser (SGD with momentum or Adam: torch's functional kernels), mini-batches, seeding,
+the thread policy and the divergence rule are the engine's (:mod:`itemsrel.engine`). Each
+network's initial weights come from its own seed, so a batch of networks gives bit-identical
+results to the same networks trained one at a time, and the same call always gives the same
+numbers.
 
-A network whose loss or weights become non-finite is reported as diverged: its weights are
-returned as NaN and a warning names how many diverged — never silently as a result.
+Mini-batches (``batch_size`` items per step instead of all K): ``sampling="iid"`` draws each
+step's items independently with replacement; ``sampling="epoch"`` reshuffles the K items once per
+epoch (a seeded permutation) and takes consecutive slices of ``batch_size`` from the concatenated
+permutations (an epoch boundary may fall inside a batch when ``batch_size`` does not divide K).
+The loss of a step is the mean over the batch's items. Each network draws its batches from its own
+stream, ``SeedSequence([data_seed, seed])`` (``data_seed=None`` means 0), so its batches do not
+depend on which other networks train beside it (batched equals looped). A batch's indices are
+sorted before use, so a batch's gradient depends only on which items it holds: with
+``sampling="epoch"`` and ``batch_size == K`` every step is exactly the full-batch step. History,
+final loss and gradient are always measured on the full training set.
+
+A network whose loss or weights become non-finite (or blow up, |W| ≥ 1e100) is reported as
+diverged: its weights are returned as NaN and a warning names how many diverged and the likely
+cause — never silently as a result.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 from numpy.typing import ArrayLike, NDArray
-from torch.optim.adam import adam as adam_kernel
-from torch.optim.sgd import sgd as sgd_kernel
 
 from .activations import Activation, get_activation
+from .engine import (
+    PARALLEL_WORK,
+    SAMPLINGS,
+    BatchIndices,
+    Optimiser,
+    check_dtype,
+    default_device,
+    fit,
+    flag_diverged,
+    resolve_device,
+    thread_policy,
+    validate_optimiser,
+)
 from .patterns import as_training_set
 
 __all__ = [
@@ -53,6 +76,7 @@ __all__ = [
     "OPTIMIZERS",
     "PARALLEL_WORK",
     "PENALTIES",
+    "SAMPLINGS",
     "TrainResult",
     "default_device",
     "initial_weights",
@@ -62,8 +86,6 @@ __all__ = [
 ]
 
 INITS = ("zeros", "ones", "uniform", "normal")
-#: Multiply-adds per matrix product (B·N²·K) below which training uses a single CPU thread.
-PARALLEL_WORK = 250_000
 OPTIMIZERS = ("sgd", "adam")
 PENALTIES = ("l1", "l2", "rate", "level")
 
@@ -72,10 +94,13 @@ PENALTIES = ("l1", "l2", "rate", "level")
 class TrainResult:
     """Outcome of :func:`train` for B networks on K items of length N.
 
-    ``W`` (B, N, N): trained weights (NaN for diverged networks); ``loss_history`` (R, B): data
-    loss (eq. 7, mean over items) at the steps ``history_steps`` (R,); ``final_loss`` (B,);
+    ``W`` (B, N, N): trained weights (NaN for diverged networks; with a hidden layer the product
+    W₂ W₁, which is the network's map only when ψ is linear); ``W1`` (B, H, N) and ``W2``
+    (B, N, H): the layers of a hidden-layer network (None without one); ``loss_history`` (R, B):
+    data loss (eq. 7, mean over items) at the steps ``history_steps`` (R,); ``final_loss`` (B,);
     ``grad_max`` (B,): largest absolute entry of the objective's gradient at the end;
-    ``converged`` (B,): finite and ``grad_max <= grad_tol``; ``diverged`` (B,); ``steps_run``.
+    ``converged`` (B,): finite and ``grad_max <= grad_tol``; ``diverged`` (B,); ``steps_run``;
+    ``design``: one row per network (its labels: activation, init, optimiser, penalties, seed…).
     """
 
     W: NDArray[np.float64]
@@ -89,6 +114,10 @@ class TrainResult:
     seeds: NDArray[np.int64]
     activation: Activation
     config: dict[str, Any] = field(default_factory=dict)
+    W1: NDArray[np.float64] | None = None
+    W2: NDArray[np.float64] | None = None
+    hidden_activation: Activation | None = None
+    design: pd.DataFrame | None = None
 
     @property
     def B(self) -> int:
@@ -105,10 +134,23 @@ class TrainResult:
             raise ValueError("every network diverged: there is no weight matrix to average")
         return self.W[self.ok].mean(axis=0)
 
+    def predict(self, patterns: ArrayLike) -> NDArray[np.float64]:
+        """Outputs of every network for every pattern: (P, N) or (N,) → shape (B, P, N).
 
-def default_device() -> torch.device:
-    """``cuda`` when a GPU is present, else ``cpu``."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        ``φ(W x)``, or ``φ(W₂ ψ(W₁ x))`` with a hidden layer (NaN for diverged networks).
+        """
+        P = np.asarray(patterns, dtype=float)
+        P = P[None] if P.ndim == 1 else P
+        N = self.W.shape[-1]
+        if P.ndim != 2 or P.shape[1] != N:
+            raise ValueError(
+                f"patterns must have shape (P, {N}) or ({N},), got {np.shape(patterns)}"
+            )
+        if self.W1 is None:
+            return self.activation(np.einsum("bij,pj->bpi", self.W, P))
+        assert self.W2 is not None and self.hidden_activation is not None
+        h = self.hidden_activation(np.einsum("bhj,pj->bph", self.W1, P))
+        return self.activation(np.einsum("bih,bph->bpi", self.W2, h))
 
 
 def initial_weights(
@@ -153,76 +195,6 @@ def _seeds(seeds: int | Sequence[int]) -> NDArray[np.int64]:
     if np.any(arr < 0):
         raise ValueError("seeds must be non-negative")
     return arr.astype(np.int64)
-
-
-@contextmanager
-def _threads_for(work: int, device: torch.device) -> Iterator[None]:
-    """One CPU thread for small problems (see the module docstring); restores the setting."""
-    before = torch.get_num_threads()
-    if device.type != "cpu" or work >= PARALLEL_WORK or before == 1:
-        yield
-        return
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-def _optimizer_step(
-    W: torch.Tensor,
-    optimizer: str,
-    *,
-    lr: float,
-    momentum: float,
-    betas: tuple[float, float],
-    eps: float,
-) -> Callable[[torch.Tensor], None]:
-    """``update(G)``: one in-place step of torch's SGD or Adam on W with gradient G.
-
-    Calls the functional kernels behind ``torch.optim.SGD`` / ``torch.optim.Adam`` (single-tensor
-    path, no weight decay) with state kept here as those classes keep it.
-    """
-    if optimizer == "sgd":
-        buffers: list[torch.Tensor | None] = [None]  # momentum buffer, created at the first step
-
-        def sgd_step(G: torch.Tensor) -> None:
-            sgd_kernel(
-                [W],
-                [G],
-                buffers,
-                foreach=False,
-                weight_decay=0.0,
-                momentum=momentum,
-                lr=lr,
-                dampening=0.0,
-                nesterov=False,
-                maximize=False,
-            )
-
-        return sgd_step
-    exp_avg, exp_avg_sq = torch.zeros_like(W), torch.zeros_like(W)
-    step_count = torch.tensor(0.0)  # on the CPU, like torch.optim.Adam's non-capturable state
-
-    def adam_step(G: torch.Tensor) -> None:
-        adam_kernel(
-            [W],
-            [G],
-            [exp_avg],
-            [exp_avg_sq],
-            [],
-            [step_count],
-            foreach=False,
-            amsgrad=False,
-            beta1=betas[0],
-            beta2=betas[1],
-            lr=lr,
-            weight_decay=0.0,
-            eps=eps,
-            maximize=False,
-        )
-
-    return adam_step
 
 
 def _strengths(
@@ -291,6 +263,22 @@ def pattern_loss(
     return ((Y - P) ** 2).mean(axis=-1)
 
 
+def _hidden_weights(
+    seeds: Sequence[int], H: int, N: int, sigma: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Initial layers of hidden-layer networks: W₁ (B, H, N), W₂ (B, N, H), entries N(0, σ²),
+    W₁ then W₂ from ``default_rng(seed)``."""
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a positive number, got {sigma}")
+    W1 = np.empty((len(seeds), H, N))
+    W2 = np.empty((len(seeds), N, H))
+    for b, s in enumerate(seeds):
+        rng = np.random.default_rng(int(s))
+        W1[b] = rng.normal(0.0, sigma, (H, N))
+        W2[b] = rng.normal(0.0, sigma, (N, H))
+    return W1, W2
+
+
 def train(
     X: ArrayLike,
     activation: str | Activation = "linear",
@@ -314,15 +302,24 @@ def train(
     record_every: int | None = None,
     device: str | torch.device | None = None,
     dtype: torch.dtype = torch.float64,
+    batch_size: int | None = None,
+    sampling: str = "iid",
+    data_seed: int | None = None,
+    hidden: int | None = None,
+    hidden_activation: str | Activation = "linear",
 ) -> TrainResult:
     """Train ``len(seeds)`` networks ``y = φ(W x)`` on the training set X, all at once.
 
     X: (K, N) binary items shared by all networks, or (B, K, N), one training set per network.
     ``targets`` (same shape as X) defaults to X (auto-association). ``init`` names the
     initial weights (or pass ``W0``, shape (N, N) or (B, N, N)). ``lr`` and ``steps`` are the
-    optimiser's learning rate and number of full-batch steps. ``regularization`` maps penalty names
+    optimiser's learning rate and number of steps. ``regularization`` maps penalty names
     (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
     network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
+    ``batch_size`` (None: full batch) items per step, drawn by ``sampling`` (``iid`` with
+    replacement, ``epoch`` reshuffled per epoch) from each network's stream seeded by
+    ``data_seed`` and its seed (see the module docstring). ``hidden`` H adds a hidden layer with
+    activation ``hidden_activation``: ``y = φ(W₂ ψ(W₁ x))`` (``init`` must then be ``normal``).
     """
     Xn = _training_sets(X)
     K, N = Xn.shape[-2:]
@@ -332,40 +329,69 @@ def train(
     per_network = Xn.ndim == 3
     if per_network and Xn.shape[0] != B:
         raise ValueError(f"X holds {Xn.shape[0]} training sets but there are {B} networks (seeds)")
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"learning rate must be a positive number, got {lr}")
-    if int(steps) != steps or steps < 1:
+    validate_optimiser(optimizer, lr, momentum=momentum, betas=betas, eps=eps, allowed=OPTIMIZERS)
+    if isinstance(steps, bool) or int(steps) != steps or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must lie in [0, 1), got {momentum}")
     steps = int(steps)
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"unknown sampling {sampling!r}; choose one of {', '.join(SAMPLINGS)}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int | np.integer)
+        or not 1 <= batch_size <= K
+    ):
+        raise ValueError(
+            f"batch_size must be None (full batch) or an integer in [1, K={K}], got {batch_size!r}"
+        )
+    if data_seed is not None and (
+        isinstance(data_seed, bool) or not isinstance(data_seed, int | np.integer) or data_seed < 0
+    ):
+        raise ValueError(f"data_seed must be None or a non-negative integer, got {data_seed!r}")
+    psi: Activation | None = None
+    if hidden is not None:
+        if isinstance(hidden, bool) or not isinstance(hidden, int | np.integer) or hidden < 1:
+            raise ValueError(f"hidden must be None or a positive integer, got {hidden!r}")
+        if init != "normal" or W0 is not None:
+            raise ValueError(
+                f"a hidden-layer network starts from init='normal' (N(0, sigma²) entries), got "
+                f"init={init!r}{' and W0' if W0 is not None else ''}; zeros would never learn"
+            )
+        psi = get_activation(hidden_activation)
     lam = _strengths(regularization, B)
-    dev = torch.device(device) if device is not None else default_device()
+    dev = resolve_device(device)
+    dtype = check_dtype(dtype)
 
     T = Xn.astype(float) if targets is None else np.asarray(targets, dtype=float)
     if T.shape != Xn.shape or not np.all(np.isfinite(T)):
         raise ValueError(f"targets must be a finite array of shape {Xn.shape}, got shape {T.shape}")
-    if W0 is None:
-        W_init = initial_weights(init, N, seed_arr, sigma)
+
+    def tensor(a: NDArray) -> torch.Tensor:
+        return torch.as_tensor(a, dtype=dtype, device=dev).clone()
+
+    if psi is not None:
+        H = int(hidden)  # type: ignore[arg-type]
+        W1_init, W2_init = _hidden_weights(seed_arr, H, N, sigma)
+        params = [tensor(W1_init), tensor(W2_init)]
+    elif W0 is None:
+        params = [tensor(initial_weights(init, N, seed_arr, sigma))]
     else:
         W_init = np.broadcast_to(np.asarray(W0, dtype=float), (B, N, N)).copy()
         if not np.all(np.isfinite(W_init)):
             raise ValueError("W0 must be finite")
         init = "given"
+        params = [tensor(W_init)]
 
     tX = torch.as_tensor(Xn, dtype=dtype, device=dev)  # (K, N) or (B, K, N)
     tT = torch.as_tensor(T, dtype=dtype, device=dev)  # like tX
-    W = torch.as_tensor(W_init, dtype=dtype, device=dev).clone()
-    update = _optimizer_step(W, optimizer, lr=lr, momentum=momentum, betas=betas, eps=eps)
+    opt = Optimiser(params, optimizer, lr=lr, momentum=momentum, betas=betas, eps=eps)
 
     scale = 2.0 / (K * N)
     tXs = tX * scale  # the gradient's factor 2/(K N), folded into the constant inputs
     col = {k: torch.as_tensor(v, dtype=dtype, device=dev).view(B, 1, 1) for k, v in lam.items()}
     lam_rate, lam_level = col.get("rate"), col.get("level")
-    l1 = col["l1"] / (N * N) if "l1" in col else None
-    l2 = col["l2"] * (2.0 / (N * N)) if "l2" in col else None
+    n_w = (H * N) if psi is not None else N * N
+    l1 = col["l1"] / n_w if "l1" in col else None
+    l2 = col["l2"] * (2.0 / n_w) if "l2" in col else None
 
     record_every = record_every or max(1, steps // 500)
     hist_steps: list[int] = []
@@ -378,11 +404,8 @@ def train(
 
     identity = phi.name == "linear" and phi.gain == 1.0 and phi.shift == 0.0  # φ' = 1: skip it
 
-    def gradient(Wd: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        if per_network:
-            Z = torch.bmm(Wd, XT)
-        else:
-            Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, K)
+    def output_signal(Z: torch.Tensor, TT: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(∂L/∂Z up to the factor 2/(k N), error Y − T) at the output pre-activation Z."""
         Y, dY = (Z, None) if identity else phi.torch_value_and_grad(Z)
         E = Y - TT
         signal = E
@@ -392,51 +415,145 @@ def train(
             signal = signal + lam_level * (Y - level_target)
         if dY is not None:
             signal = signal * dY
-        if per_network:
-            G = torch.bmm(signal, tXs)
-        else:
-            G = torch.mm(signal.view(B * N, K), tXs).view(B, N, N)
+        return signal, E
+
+    def penalised(G: torch.Tensor, Wd: torch.Tensor) -> torch.Tensor:
         if l1 is not None:
             G = G + l1 * torch.sign(Wd)
         if l2 is not None:
             G = G + l2 * Wd
-        return G, E
+        return G
 
-    steps_run = 0
-    with torch.no_grad(), _threads_for(B * N * N * K, dev):
-        for step in range(steps):
-            G, E = gradient(W)
-            if step % record_every == 0:
-                hist_steps.append(step)
-                hist.append(E.pow(2).mean(dim=(1, 2)))
-            update(G)
-            steps_run = step + 1
-            if stop_when_converged and steps_run % check_every == 0:
-                Gc, _ = gradient(W)
-                if bool((Gc.abs().amax(dim=(1, 2)) <= grad_tol).all()):
-                    break
-        G, E = gradient(W)
-        final = E.pow(2).mean(dim=(1, 2))
-        hist_steps.append(steps_run)
-        hist.append(final)
+    def gradient_one_layer(
+        ps: list[torch.Tensor],
+        XT: torch.Tensor = XT,
+        TT: torch.Tensor = TT,
+        tXs: torch.Tensor = tXs,
+        per_network: bool = per_network,
+    ) -> tuple[list[torch.Tensor], torch.Tensor]:
+        (Wd,) = ps
+        k = XT.shape[-1]
+        if per_network:
+            Z = torch.bmm(Wd, XT)
+        else:
+            Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, k)
+        signal, E = output_signal(Z, TT)
+        if per_network:
+            G = torch.bmm(signal, tXs)
+        else:
+            G = torch.mm(signal.view(B * N, k), tXs).view(B, N, N)
+        return [penalised(G, Wd)], E
 
-    W_out = W.cpu().numpy().copy()
-    final_loss = final.cpu().numpy()
-    grad_max = G.abs().amax(dim=(1, 2)).cpu().numpy()
-    finite = np.isfinite(final_loss) & np.isfinite(W_out).all(axis=(1, 2)) & np.isfinite(grad_max)
-    diverged = ~finite
-    if diverged.any():
-        W_out[diverged] = np.nan
-        final_loss[diverged] = np.nan
-        grad_max[diverged] = np.nan
-        warnings.warn(
-            f"{int(diverged.sum())} of {B} networks diverged (non-finite loss or weights; "
-            f"lr={lr} is probably too large); their weights are returned as NaN",
-            RuntimeWarning,
-            stacklevel=2,
+    def gradient_hidden(
+        ps: list[torch.Tensor],
+        XT: torch.Tensor = XT,
+        TT: torch.Tensor = TT,
+        tXs: torch.Tensor = tXs,
+        per_network: bool = per_network,
+    ) -> tuple[list[torch.Tensor], torch.Tensor]:
+        assert psi is not None
+        W1, W2 = ps
+        k = XT.shape[-1]
+        if per_network:
+            Z1 = torch.bmm(W1, XT)
+        else:
+            Z1 = torch.mm(W1.reshape(B * H, N), XT).view(B, H, k)
+        A, dA = psi.torch_value_and_grad(Z1)  # (B, H, k)
+        signal, E = output_signal(torch.bmm(W2, A), TT)  # (B, N, k)
+        back = torch.bmm(W2.transpose(1, 2), signal) * dA  # (B, H, k)
+        if per_network:
+            G1 = torch.bmm(back, tXs)
+        else:
+            G1 = torch.mm(back.reshape(B * H, k), tXs).view(B, H, N)
+        G2 = torch.bmm(signal, A.transpose(1, 2)) * (2.0 / (k * N))
+        return [penalised(G1, W1), penalised(G2, W2)], E
+
+    model_gradient = gradient_hidden if psi is not None else gradient_one_layer
+
+    def batch_gradient(ps: list[torch.Tensor], idx: torch.Tensor) -> list[torch.Tensor]:
+        """Gradient of the mini-batch objective; idx (B, b) holds each network's items."""
+        if per_network:
+            rows = torch.arange(B, device=dev).unsqueeze(1)
+            Xb, Tb = tX[rows, idx], tT[rows, idx]  # (B, b, N)
+        else:
+            Xb, Tb = tX[idx], tT[idx]
+        G, _ = model_gradient(
+            ps, Xb.transpose(-1, -2), Tb.transpose(-1, -2), Xb * (2.0 / (idx.shape[1] * N)), True
         )
+        return G
+
+    minibatch = batch_size is not None and not (sampling == "epoch" and batch_size == K)
+    indices = (
+        BatchIndices(K, int(batch_size), sampling, seed_arr, data_seed).stepper(steps, dev)  # type: ignore[arg-type]
+        if minibatch
+        else None
+    )
+
+    def gradient(step: int) -> tuple[list[torch.Tensor], torch.Tensor | None]:
+        if indices is None:
+            return model_gradient(params)
+        return batch_gradient(params, indices(step)), None
+
+    def observe(step: int, E: torch.Tensor | None) -> None:
+        if step % record_every == 0:
+            if E is None:
+                _, E = model_gradient(params)
+            hist_steps.append(step)
+            hist.append(E.pow(2).mean(dim=(1, 2)))
+
+    def converged_all(steps_run: int) -> bool:
+        if steps_run % check_every:
+            return False
+        Gc, _ = model_gradient(params)
+        return bool(all((g.abs().amax(dim=(1, 2)) <= grad_tol).all() for g in Gc))
+
+    work = B * N * K * (N if psi is None else 2 * H)
+    with thread_policy(work, dev):
+        steps_run = fit(
+            gradient,
+            opt,
+            steps,
+            observe=observe,
+            stop=converged_all if stop_when_converged else None,
+        )
+        with torch.no_grad():
+            G, E = model_gradient(params)
+            final = E.pow(2).mean(dim=(1, 2))
+    hist_steps.append(steps_run)
+    hist.append(final)
+
+    outs = [p.cpu().numpy().copy() for p in params]
+    final_loss = final.cpu().numpy()
+    grad_max = np.max([g.abs().amax(dim=(1, 2)).cpu().numpy() for g in G], axis=0)
+    diverged = flag_diverged(
+        outs,
+        [final_loss, grad_max],
+        lr=lr,
+        penalties=lam,
+        optimizer=optimizer,
+        eps=eps,
+    )
+    for o in outs:
+        o[diverged] = np.nan
+    final_loss[diverged] = np.nan
+    grad_max[diverged] = np.nan
     with np.errstate(invalid="ignore"):
-        converged = finite & (grad_max <= grad_tol)
+        converged = ~diverged & (grad_max <= grad_tol)
+    W_out = outs[0] if psi is None else np.einsum("bih,bhj->bij", outs[1], outs[0])
+    design = pd.DataFrame(
+        {
+            "activation": phi.label,
+            "hidden": 0 if psi is None else H,
+            "hidden_activation": "" if psi is None else psi.label,
+            "init": init,
+            "optimizer": optimizer,
+            "lr": lr,
+            **{f"λ {k}": v for k, v in lam.items()},
+            "batch_size": K if batch_size is None else int(batch_size),
+            "sampling": "full" if batch_size is None else sampling,
+            "seed": seed_arr,
+        }
+    )
     return TrainResult(
         W=W_out,
         loss_history=torch.stack(hist).cpu().numpy(),
@@ -459,5 +576,14 @@ def train(
             "regularization": {k: v.tolist() for k, v in lam.items()},
             "level_target": level_target,
             "device": str(dev),
+            "batch_size": batch_size,
+            "sampling": sampling,
+            "data_seed": data_seed,
+            "hidden": hidden,
+            "hidden_activation": None if psi is None else psi.label,
         },
+        W1=None if psi is None else outs[0],
+        W2=None if psi is None else outs[1],
+        hidden_activation=psi,
+        design=design,
     )

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from itemsrel.activations import get_activation
 from itemsrel.analytic import PAPER_X, PAPER_X_PRIME
 from itemsrel.linear_theory import gd_limit, projector
 from itemsrel.patterns import all_patterns
@@ -388,21 +389,16 @@ def test_updates_equal_torch_optimisers_with_autograd(optimizer, opt_kw, activat
 
 
 def test_small_problems_run_single_threaded_and_restore_the_setting(monkeypatch) -> None:
-    from itemsrel import training
+    from itemsrel import engine
 
     seen = []
-    real = training._optimizer_step
+    real = engine.Optimiser.step
 
-    def spy(*args, **kwargs):
-        step = real(*args, **kwargs)
+    def spy(self, grads):
+        seen.append(torch.get_num_threads())
+        real(self, grads)
 
-        def wrapped(G):
-            seen.append(torch.get_num_threads())
-            step(G)
-
-        return wrapped
-
-    monkeypatch.setattr(training, "_optimizer_step", spy)
+    monkeypatch.setattr(engine.Optimiser, "step", spy)
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
@@ -415,3 +411,247 @@ def test_small_problems_run_single_threaded_and_restore_the_setting(monkeypatch)
         assert seen == [2, 2]
     finally:
         torch.set_num_threads(before)
+
+
+# ---- mini-batches -------------------------------------------------------------------------------
+
+
+def test_iid_batches_reproducible_per_seed_and_different_per_network() -> None:
+    X = _random_set(8, 5, 11)
+    kw = dict(activation="tanh", init="normal", lr=0.05, steps=300, batch_size=2, device="cpu")
+    a = train(X, seeds=[0, 1, 2], data_seed=7, **kw)
+    b = train(X, seeds=[0, 1, 2], data_seed=7, **kw)
+    np.testing.assert_array_equal(a.W, b.W)
+    # batched equals looped: a network's batches do not depend on its neighbours
+    for i, s in enumerate([0, 1, 2]):
+        one = train(X, seeds=[s], data_seed=7, **kw)
+        np.testing.assert_array_equal(one.W[0], a.W[i])
+    # same initial weights, different data streams -> different results
+    same_init = train(X, seeds=[0, 1], data_seed=7, W0=np.zeros((8, 8)), **kw)
+    assert np.abs(same_init.W[0] - same_init.W[1]).max() > 1e-3
+    # another data seed changes the batches (and hence the weights)
+    c = train(X, seeds=[0, 1, 2], data_seed=8, **kw)
+    assert np.abs(c.W - a.W).max() > 1e-3
+    # and differs from full-batch training
+    full = train(X, seeds=[0, 1, 2], **{k: v for k, v in kw.items() if k != "batch_size"})
+    assert np.abs(full.W - a.W).max() > 1e-3
+
+
+def test_batch_indices_iid_and_epoch() -> None:
+    from itemsrel.engine import BatchIndices as _BatchIndices
+
+    iid = _BatchIndices(5, 3, "iid", [0, 1], 4).chunk(400)
+    assert iid.shape == (400, 2, 3) and iid.min() == 0 and iid.max() == 4
+    assert np.all(np.diff(iid, axis=-1) >= 0)  # sorted within a batch
+    assert (np.diff(iid, axis=-1) == 0).any()  # with replacement: repeats occur
+    assert not np.array_equal(iid[:, 0], iid[:, 1])
+    # epoch: every epoch is a permutation; with batch 2 of K=4, two consecutive batches = one epoch
+    stream = _BatchIndices(4, 2, "epoch", [3], 0)
+    ep = np.concatenate([stream.chunk(5), stream.chunk(7)])[:, 0, :]  # chunks continue the stream
+    for e in range(6):
+        assert sorted(ep[2 * e : 2 * e + 2].ravel().tolist()) == [0, 1, 2, 3]
+    # a batch that does not divide K: the stream of concatenated permutations is sliced
+    odd = _BatchIndices(5, 3, "epoch", [3], 0).chunk(5)[:, 0, :]
+    counts = np.bincount(odd.ravel(), minlength=5)
+    assert counts.tolist() == [3, 3, 3, 3, 3]  # 15 draws = exactly 3 epochs
+
+
+@pytest.mark.parametrize("activation", ["linear", "sigmoid"])
+def test_epoch_batch_of_all_items_equals_full_batch_exactly(activation: str) -> None:
+    X = _random_set(8, 4, 8)
+    kw = dict(activation=activation, init="normal", lr=0.2, steps=200, seeds=[0, 1], device="cpu")
+    full = train(X, **kw)
+    ep = train(X, batch_size=4, sampling="epoch", data_seed=3, **kw)
+    np.testing.assert_array_equal(ep.W, full.W)
+    np.testing.assert_array_equal(ep.loss_history, full.loss_history)
+
+
+def test_minibatch_sgd_step_matches_plain_loop() -> None:
+    """One network, SGD on batches drawn from its stream: the mean-over-batch gradient by hand."""
+    from itemsrel.engine import data_streams
+
+    X = _random_set(6, 4, 5)
+    res = train(
+        X, init="normal", lr=0.1, steps=7, seeds=[2], batch_size=2, data_seed=9, device="cpu"
+    )
+    W = initial_weights("normal", 6, [2])[0]
+    rng = data_streams([2], 9)[0]
+    idx = np.sort(rng.integers(0, 4, size=(7, 2)), axis=-1)
+    for t in range(7):
+        Xb = X[idx[t]].astype(float)
+        G = 2.0 / (2 * 6) * (Xb @ W.T - Xb).T @ Xb
+        W = W - 0.1 * G
+    np.testing.assert_allclose(res.W[0], W, rtol=0, atol=1e-13)
+
+
+def test_minibatch_per_network_sets_equal_separate_runs() -> None:
+    sets = np.stack([_random_set(6, 4, s) for s in (1, 2)])
+    kw = dict(
+        activation="tanh", init="normal", lr=0.1, steps=100, batch_size=3, data_seed=1, device="cpu"
+    )
+    both = train(sets, seeds=[4, 5], **kw)
+    for i, s in enumerate([4, 5]):
+        one = train(sets[i], seeds=[s], **kw)
+        np.testing.assert_allclose(both.W[i], one.W[0], rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"batch_size": 0},
+        {"batch_size": 5},
+        {"batch_size": 2.0},
+        {"batch_size": True},
+        {"batch_size": 2, "sampling": "shuffle"},
+        {"batch_size": 2, "data_seed": -1},
+        {"batch_size": 2, "data_seed": 1.5},
+    ],
+)
+def test_minibatch_validation(kwargs: dict) -> None:
+    with pytest.raises(ValueError, match=r"batch_size|sampling|data_seed"):
+        train(_random_set(5, 4, 1), steps=2, device="cpu", **kwargs)
+
+
+# ---- hidden layer: y = φ(W₂ ψ(W₁ x)) ------------------------------------------------------------
+
+
+def _hidden_autograd_reference(X, W1, W2, phi, psi, optimizer, steps, reg, idx=None, **opt_kw):
+    """Plain per-network autograd loop with torch.optim: the oracle for the hidden-layer model."""
+    phi, psi = get_activation(phi), get_activation(psi)
+    P1 = torch.nn.Parameter(torch.as_tensor(W1, dtype=torch.float64).clone())
+    P2 = torch.nn.Parameter(torch.as_tensor(W2, dtype=torch.float64).clone())
+    tX = torch.as_tensor(np.asarray(X), dtype=torch.float64)
+    opt = (torch.optim.SGD if optimizer == "sgd" else torch.optim.Adam)(
+        [P1, P2], foreach=False, **opt_kw
+    )
+    for t in range(steps):
+        opt.zero_grad()
+        Xb = tX if idx is None else tX[idx[t]]
+        Y = phi.torch(P2 @ psi.torch(P1 @ Xb.T)).T
+        loss = ((Y - Xb) ** 2).mean()
+        loss = (
+            loss
+            + reg.get("l2", 0.0) * ((P1**2).mean() + (P2**2).mean())
+            + reg.get("l1", 0.0) * (P1.abs().mean() + P2.abs().mean())
+            + reg.get("rate", 0.0) * (Y**2).mean()
+        )
+        loss.backward()
+        opt.step()
+    return P1.detach().numpy(), P2.detach().numpy()
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "opt_kw"),
+    [("sgd", {"lr": 0.3, "momentum": 0.5}), ("adam", {"lr": 0.02})],
+)
+@pytest.mark.parametrize(("phi", "psi"), [("linear", "linear"), ("sigmoid", "tanh")])
+def test_hidden_layer_equals_autograd_per_network(optimizer, opt_kw, phi, psi) -> None:
+    from itemsrel.training import _hidden_weights
+
+    X = _random_set(6, 3, 2)
+    seeds = [0, 1, 2]
+    reg = {"l2": 0.05, "rate": 0.02, "l1": 0.01}
+    kw = dict(hidden=4, hidden_activation=psi, init="normal", sigma=0.3, steps=40, device="cpu")
+    ours = train(X, phi, optimizer=optimizer, seeds=seeds, regularization=reg, **kw, **opt_kw)
+    W1, W2 = _hidden_weights(seeds, 4, 6, 0.3)
+    assert np.abs(ours.W1 - W1).max() > 1e-2  # training moved the weights
+    for b in range(3):
+        r1, r2 = _hidden_autograd_reference(X, W1[b], W2[b], phi, psi, optimizer, 40, reg, **opt_kw)
+        np.testing.assert_allclose(ours.W1[b], r1, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.W2[b], r2, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.W, ours.W2 @ ours.W1, rtol=1e-12)
+
+
+def test_hidden_layer_minibatches_equal_autograd() -> None:
+    from itemsrel.engine import data_streams
+    from itemsrel.training import _hidden_weights
+
+    X = _random_set(6, 4, 3)
+    ours = train(
+        X, "tanh", hidden=3, hidden_activation="sigmoid", init="normal", sigma=0.5, lr=0.2,
+        steps=30, seeds=[5], batch_size=2, data_seed=4, device="cpu",
+    )  # fmt: skip
+    W1, W2 = _hidden_weights([5], 3, 6, 0.5)
+    idx = np.sort(data_streams([5], 4)[0].integers(0, 4, size=(30, 2)), axis=-1)
+    r1, r2 = _hidden_autograd_reference(
+        X, W1[0], W2[0], "tanh", "sigmoid", "sgd", 30, {}, idx, lr=0.2
+    )
+    np.testing.assert_allclose(ours.W1[0], r1, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.W2[0], r2, rtol=1e-10, atol=1e-12)
+
+
+def test_hidden_layer_per_network_sets_batched_equals_looped() -> None:
+    sets = np.stack([_random_set(6, 3, s) for s in (1, 2)])
+    kw = dict(hidden=5, hidden_activation="tanh", init="normal", lr=0.2, steps=50, device="cpu")
+    both = train(sets, "sigmoid", seeds=[3, 4], **kw)
+    for i, s in enumerate([3, 4]):
+        one = train(sets[i], "sigmoid", seeds=[s], **kw)
+        np.testing.assert_allclose(both.W1[i], one.W1[0], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(both.W2[i], one.W2[0], rtol=0, atol=1e-14)
+
+
+# X of rank 3 in R^6 whose Gram matrix XᵀX has distinct non-zero eigenvalues 1.27, 2, 4.73
+_X_RANK3 = np.random.default_rng(2).integers(0, 2, (3, 6))
+
+
+def _deep_linear(H: int):
+    X = _X_RANK3
+    K, N = X.shape
+    lr = 0.25 * K * N / np.linalg.norm(X.astype(float), 2) ** 2  # stable for ‖W₁‖² + ‖W₂‖² ≲ 2
+    return X, train(
+        X, init="normal", sigma=1e-4, hidden=H, lr=lr, steps=1000, seeds=[0, 1], device="cpu"
+    )
+
+
+@pytest.mark.parametrize("H", [3, 4])
+def test_linear_hidden_layer_wide_enough_reproduces_the_span(H: int) -> None:
+    X, res = _deep_linear(H)
+    assert np.linalg.matrix_rank(X) == 3
+    # from a small start (σ = 1e-4) the end-to-end map is the projector onto span(X), up to the
+    # untrained part of the start outside the span (order σ·‖W₂‖): within 1e-3
+    np.testing.assert_allclose(res.W, np.broadcast_to(projector(X), res.W.shape), atol=1e-3)
+    out = res.predict(X)
+    assert out.shape == (2, 3, 6)
+    np.testing.assert_allclose(out, np.broadcast_to(X, out.shape), atol=1e-3)
+    assert np.all(res.final_loss < 1e-20) and res.converged.all()
+
+
+def test_linear_hidden_layer_too_narrow_learns_the_top_directions_only() -> None:
+    X, res = _deep_linear(2)
+    K, N = X.shape
+    ev, V = np.linalg.eigh(X.T @ X.astype(float))
+    # rank 2 < rank X = 3: not the projector onto span(X) (off by at least 0.3 in some entry) …
+    assert np.all(np.abs(res.W - projector(X)).max(axis=(1, 2)) > 0.3)
+    # … but the projector onto the top two eigenvectors of XᵀX (PCA), losing the third eigenvalue
+    top = V[:, -2:] @ V[:, -2:].T
+    np.testing.assert_allclose(res.W, np.broadcast_to(top, res.W.shape), atol=1e-3)
+    np.testing.assert_allclose(res.final_loss, ev[-3] / (K * N), rtol=1e-6)
+    # a training item is not reproduced
+    assert np.abs(res.predict(X) - X).max() > 0.1
+
+
+def test_predict_one_layer_and_validation() -> None:
+    res = train(PAPER_X, "tanh", init="normal", steps=20, seeds=[0, 1], device="cpu")
+    pats = all_patterns(3)
+    out = res.predict(pats)
+    assert out.shape == (2, len(pats), 3)
+    np.testing.assert_allclose(out[1], np.tanh(pats @ res.W[1].T), rtol=1e-14)
+    assert res.predict(pats[0]).shape == (2, 1, 3)
+    with pytest.raises(ValueError, match="patterns"):
+        res.predict(np.ones((2, 4)))
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"hidden": 0},
+        {"hidden": 2.5},
+        {"hidden": 2},  # init "zeros": a hidden layer never leaves the saddle at 0
+        {"hidden": 2, "init": "normal", "W0": np.zeros((3, 3))},
+        {"hidden": 2, "init": "normal", "hidden_activation": "swish"},
+        {"hidden": 2, "init": "normal", "sigma": 0.0},
+    ],
+)
+def test_hidden_layer_validation(kwargs: dict) -> None:
+    with pytest.raises(ValueError):
+        train(PAPER_X, steps=2, device="cpu", **kwargs)
