@@ -8,18 +8,21 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.activations` — φ for torch, numpy and sympy in one table.
 - :mod:`itemsrel.training` — batched torch training of many networks at once.
 - :mod:`itemsrel.dynamics` — iteration, fixed points, stability and basins.
-- :mod:`itemsrel.report` — regenerated numbers beside the paper's, with verdicts.
-- :mod:`itemsrel.cache` — a disk cache for long computations (keyed on parameters and source).
+- :mod:`itemsrel.verdicts` — one claim record, its verdict rules (against a printed number, paired
+  over seeds, threshold, across settings) and one table, in the book's single vocabulary
+  (:mod:`itemsrel.report` re-exports the names chapters 1–3 use).
+- :mod:`itemsrel.paper` — every number and formula the paper prints, with its misprints.
+- :mod:`itemsrel.cache` — the ``@cached`` disk cache for long computations (keyed on the bound
+  arguments, the function's and the package's source and the library versions).
 - :mod:`itemsrel.generalisation` — what a trained network does with unseen span and
   symmetry-consistent patterns, its operating regime and its symmetry (chapter 4).
-- :mod:`itemsrel.sweep` — the batched, cached regularisation sweep and its verdict rules (chapter 4).
+- :mod:`itemsrel.sweep` — the batched, cached regularisation sweep and its benefit criterion (chapter 4).
 - :mod:`itemsrel.gain` — the exact gain of penalised networks W = w·P (chapter 4).
 - :mod:`itemsrel.arc` — ARC-style puzzles answered by Σ_X, and what networks answer (chapter 5).
 - :mod:`itemsrel.geometry` — representational geometry measures (kernel alignment, parallelism,
   CCGP, dichotomy decoding) and the four-cluster, δ-XOR and aligned-kernel tasks (chapter 6).
 - :mod:`itemsrel.hidden` — one-hidden-layer classifiers, batched torch training, expected-gradient
   fields (chapter 6).
-- :mod:`itemsrel.claims` — verdicts on qualitative claims from paired seeds (chapter 6).
 - :mod:`itemsrel.groups` — finite groups (cyclic, dihedral, symmetric) as multiplication tables;
   words in x and y (chapter 7).
 - :mod:`itemsrel.irreps` — irreducible representations, characters, isotypic projectors, fusion

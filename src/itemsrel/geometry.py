@@ -9,8 +9,9 @@ binary ``factors`` (n, k) of 0/1 values, or by integer ``conditions`` (n,).
 * :func:`parallelism_score` — per factor, the mean pairwise cosine between its coding vectors
   (condition-mean differences) taken at every setting of the other factors.
 * :func:`ccgp` — per factor, cross-condition generalisation: a linear SVM trained at one setting of
-  the other factors, tested at all other settings, averaged (every SVM here is scikit-learn's
-  ``LinearSVC`` with C = 1 on features centred on its training rows).
+  the other factors, tested at all other settings, averaged (every SVM here is
+  :func:`centred_svm`: a scikit-learn pipeline, centring on the training rows, then ``LinearSVC``
+  with C = 1).
 * :func:`dichotomy_decoding` — held-out accuracy of a linear SVM for labellings (dichotomies) of
   the conditions, trained or not; :func:`balanced_dichotomies` lists the balanced ones.
 * :func:`four_cluster_metrics` — all of the above for one hidden representation of a four-cluster
@@ -39,6 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "aligned_kernel_task",
     "balanced_dichotomies",
     "ccgp",
+    "centred_svm",
     "class_axes",
     "dichotomy_decoding",
     "four_cluster_metrics",
@@ -200,34 +204,41 @@ def parallelism_score(Z: ArrayLike, factors: ArrayLike) -> NDArray[np.float64]:
     return out
 
 
-class _CentredSVM:
-    """A linear SVM (``LinearSVC``, C = :data:`SVM_C`, seed 0) on features centred on the training mean.
+def centred_svm() -> Pipeline:
+    """The linear decoder of every measure here: a scikit-learn pipeline that centres the features
+    on the training rows (``StandardScaler(with_std=False)``) and fits ``LinearSVC`` (C =
+    :data:`SVM_C`, seed 0).
 
     Centring makes the hyperplane pass through the training data's own centre: features that are
     constant on the training rows (e.g. the code of the other factors, in CCGP) cannot stand in
     for the (penalised) intercept and so cannot spoil the transfer to other conditions.
     """
+    return make_pipeline(
+        StandardScaler(with_std=False),
+        LinearSVC(C=SVM_C, dual=True, max_iter=SVM_MAX_ITER, tol=1e-4, random_state=0),
+    )
 
-    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
-        self.mean = X.mean(axis=0)
-        self.clf = LinearSVC(C=SVM_C, dual=True, max_iter=SVM_MAX_ITER, tol=1e-4, random_state=0)
-        with warnings.catch_warnings():
-            # liblinear's dual solver reports slow convergence on overlapping classes; the
-            # accuracy of the nearly converged plane is what we use.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            self.clf.fit(X - self.mean, y)
 
-    def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
-        return float(np.mean(self.clf.predict(X - self.mean) == y))
+def _decoding_accuracy(
+    X: np.ndarray, y: np.ndarray, X_test: np.ndarray, y_test: np.ndarray
+) -> float:
+    """Accuracy on (X_test, y_test) of :func:`centred_svm` fitted to (X, y)."""
+    with warnings.catch_warnings():
+        # liblinear's dual solver reports slow convergence on overlapping classes; the
+        # accuracy of the nearly converged plane is what we use.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = centred_svm().fit(X, y)
+    return float(np.mean(clf.predict(X_test) == y_test))
 
 
 def _ccgp_of_factor(Zr: NDArray[np.float64], F: NDArray[np.int8], i: int) -> float:
     settings, idx = _others(F, i)
     scores = []
     for j in range(len(settings)):
-        svm = _CentredSVM(Zr[idx == j], F[idx == j, i])
         scores += [
-            svm.accuracy(Zr[idx == m], F[idx == m, i]) for m in range(len(settings)) if m != j
+            _decoding_accuracy(Zr[idx == j], F[idx == j, i], Zr[idx == m], F[idx == m, i])
+            for m in range(len(settings))
+            if m != j
         ]
     return float(np.mean(scores))
 
@@ -303,7 +314,7 @@ def dichotomy_decoding(
     out = np.empty(len(D))
     for r, d in enumerate(D):
         y = d[cond]
-        out[r] = _CentredSVM(Zr[train], y[train]).accuracy(Zr[test], y[test])
+        out[r] = _decoding_accuracy(Zr[train], y[train], Zr[test], y[test])
     return out
 
 

@@ -14,13 +14,15 @@ single batch: network b gets a non-zero strength for at most one penalty.
 (``tqdm.auto``) and stores its result with :func:`itemsrel.cache.cached`, keyed on the training
 sets, the :class:`SweepConfig` and the package source. :func:`summarise` averages over seeds;
 :func:`penalty_benefit` decides, per training set, activation, initialisation and penalty,
-whether some strength improves generalisation (criterion in its docstring).
+whether some strength improves generalisation (criterion in its docstring);
+:func:`helps_in_settings` collects that per setting for a verdict of
+:func:`itemsrel.verdicts.across_settings`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,6 +39,7 @@ __all__ = [
     "KEYS",
     "SweepConfig",
     "decreasing_in_strength",
+    "helps_in_settings",
     "penalty_benefit",
     "run_sweep",
     "summarise",
@@ -145,29 +148,27 @@ def run_sweep(
     if not sets:
         raise ValueError("run_sweep needs at least one training set")
 
-    def compute() -> pd.DataFrame:
-        frames = []
-        jobs = [(name, act) for name in sets for act in cfg.activations]
-        for name, act in tqdm(jobs, desc="sweep", leave=False, disable=not progress):
-            X = sets[name]
-            frame, res = _train_batch(X, act, cfg)
-            metrics = {m: np.full(res.B, np.nan) for m in METRICS}
-            ok = res.ok
-            if ok.any():
-                values = generalisation_metrics(res.W[ok], TestPatterns.of(X), res.activation)
-                for m in METRICS:
-                    metrics[m][ok] = values[m]
-            frame.insert(0, "training_set", name)
-            frames.append(frame.assign(**metrics))
-        return pd.concat(frames, ignore_index=True)
+    run = _sweep if use_cache else _sweep.uncached
+    return run(sets, cfg, progress=progress)
 
-    if not use_cache:
-        return compute()
-    params = {
-        "sets": {k: v.tolist() for k, v in sets.items()},
-        "config": asdict(cfg),
-    }
-    return cached("regularisation-sweep", params, compute)
+
+@cached("regularisation-sweep", ignore=("progress",))
+def _sweep(sets: dict[str, np.ndarray], cfg: SweepConfig, progress: bool = True) -> pd.DataFrame:
+    """The sweep itself (cached on the training sets, the configuration and the source)."""
+    frames = []
+    jobs = [(name, act) for name in sets for act in cfg.activations]
+    for name, act in tqdm(jobs, desc="sweep", leave=False, disable=not progress):
+        X = sets[name]
+        frame, res = _train_batch(X, act, cfg)
+        metrics = {m: np.full(res.B, np.nan) for m in METRICS}
+        ok = res.ok
+        if ok.any():
+            values = generalisation_metrics(res.W[ok], TestPatterns.of(X), res.activation)
+            for m in METRICS:
+                metrics[m][ok] = values[m]
+        frame.insert(0, "training_set", name)
+        frames.append(frame.assign(**metrics))
+    return pd.concat(frames, ignore_index=True)
 
 
 def summarise(df: pd.DataFrame, metrics: tuple[str, ...] = METRICS) -> pd.DataFrame:
@@ -288,8 +289,3 @@ def helps_in_settings(
     if sel.empty:
         raise ValueError(f"no rows for activation {activation!r} and penalties {list(penalties)}")
     return sel.groupby(["training_set", "init"], sort=False)["helps"].any()
-
-
-def settings_text(flags: pd.Series) -> str:
-    """The settings where ``flags`` is true, as ``"X (normal), X (uniform)"`` (``"none"`` if none)."""
-    return ", ".join(f"{s} ({i})" for (s, i), v in flags.items() if v) or "none"

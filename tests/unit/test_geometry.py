@@ -363,3 +363,29 @@ def test_rise_points_of_a_curve_that_does_not_rise_are_nan():
     assert np.isnan(rise_points(grid, np.ones(5))).all()
     with pytest.raises(ValueError, match="increasing"):
         rise_points(grid[::-1], grid)
+
+
+def test_centred_svm_is_the_hand_centred_linear_svc() -> None:
+    """The pipeline equals centring by hand and fitting ``LinearSVC`` (same planes, bit for bit),
+    and a constant feature offset does not move its decisions."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.svm import LinearSVC
+
+    from itemsrel.geometry import SVM_C, SVM_MAX_ITER, centred_svm
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((30, 6)) + 4.0
+    y = (X[:, 0] + 0.3 * rng.standard_normal(30) > 4.0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = X.mean(axis=0)
+        by_hand = LinearSVC(C=SVM_C, dual=True, max_iter=SVM_MAX_ITER, tol=1e-4, random_state=0)
+        by_hand.fit(X - m, y)
+        pipe = centred_svm().fit(X, y)
+        shifted = centred_svm().fit(X + 100.0, y)
+    assert np.array_equal(pipe[-1].coef_, by_hand.coef_)
+    assert np.array_equal(pipe[0].mean_, m)
+    assert np.array_equal(pipe.predict(X), by_hand.predict(X - m))
+    assert np.array_equal(shifted.predict(X + 100.0), pipe.predict(X))

@@ -15,10 +15,10 @@ from itemsrel.sweep import (
     helps_in_settings,
     penalty_benefit,
     run_sweep,
-    settings_text,
     summarise,
 )
 from itemsrel.training import train
+from itemsrel.verdicts import settings_text
 
 SMALL = SweepConfig(
     activations=("tanh",),
