@@ -23,6 +23,7 @@ Conventions as in the rest of the package: permutations act by ``(s·x)_i = x_{s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import comb
 
 import numpy as np
@@ -31,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 from sympy.combinatorics import PermutationGroup
 
 from .activations import Activation, get_activation
+from .cache import cached
 from .patterns import all_patterns, as_pattern, as_training_set
 from .symmetry import (
     _generators,
@@ -41,13 +43,24 @@ from .symmetry import (
 )
 
 __all__ = [
+    "ACTIVATIONS",
+    "ARCHITECTURES",
+    "INITS",
     "READINGS",
     "block_repeated",
+    "bottleneck_loss",
+    "claims",
     "consistent_patterns",
     "describe",
+    "equivariance_error",
+    "gallery",
+    "hidden_sweep",
     "invariant_dimension",
+    "invariant_layers",
+    "random_cases_identity",
     "random_set",
     "reproduced",
+    "sweep",
     "weight_k_patterns",
 ]
 
@@ -138,9 +151,14 @@ def consistent_patterns(X: ArrayLike, reading: str = "fixed") -> NDArray[np.int8
     fixed = symmetry_consistent_patterns(Xn)
     if reading == "fixed" or len(fixed) == 0:
         return fixed
+    # A symmetry of X ∪ {y} that is not in Σ_X must swap y with an item of X, which needs an item
+    # with as many ones as y: only such y need their group computed.
+    weights = set(Xn.sum(axis=1).tolist())
     order = symmetry_group(Xn).order()
     keep = [
-        k for k, y in enumerate(fixed) if symmetry_group(np.vstack([Xn, y[None]])).order() == order
+        k
+        for k, y in enumerate(fixed)
+        if int(y.sum()) not in weights or symmetry_group(np.vstack([Xn, y[None]])).order() == order
     ]
     return fixed[keep].reshape(-1, Xn.shape[1])
 
@@ -214,15 +232,8 @@ def gallery() -> dict[str, tuple[str, NDArray[np.int8]]]:
         "X (paper)": ("paper", paper),
         "X′ (paper)": ("paper", paper_prime),
         "pairs in a ring, N=6": ("cyclic shifts", cyclic_shifts([1, 1, 0, 0, 0, 0])),
-        "110100, N=6": ("cyclic shifts", cyclic_shifts([1, 1, 0, 1, 0, 0])),
-        "pairs in a ring, N=8": ("cyclic shifts", cyclic_shifts([1, 1, 0, 0, 0, 0, 0, 0])),
-        "weight 1, N=5": ("weight k", weight_k_patterns(5, 1)),
         "weight 2, N=5": ("weight k", weight_k_patterns(5, 2)),
-        "weight 3, N=6": ("weight k", weight_k_patterns(6, 3)),
-        "2 blocks of 3": ("disjoint blocks", disjoint_blocks(2, 3)),
         "4 blocks of 2": ("disjoint blocks", disjoint_blocks(4, 2)),
-        "5 blocks of 2": ("disjoint blocks", disjoint_blocks(5, 2)),
-        "X, blocks of 2": ("block-repeated", block_repeated(paper, 2)),
         "X, blocks of 3": ("block-repeated", block_repeated(paper, 3)),
         "X′, blocks of 3": ("block-repeated", block_repeated(paper_prime, 3)),
     }
@@ -244,13 +255,14 @@ def _cases(
     return cases
 
 
+@cached("generality-sweep")
 def sweep(
     N_values: tuple[int, ...] = (4, 6, 8, 10),
     K_values: tuple[int, ...] = (2, 4),
-    sets_per_size: int = 5,
+    sets_per_size: int = 4,
     seeds: int = 2,
-    steps: int = 2000,
-    lr: float = 0.01,
+    steps: int = 1500,
+    lr: float = 0.02,
     sigma: float = 0.05,
     tol: float = 0.5,
 ) -> pd.DataFrame:
@@ -322,3 +334,241 @@ def sweep(
                     )
                 rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --- hidden layers: N → H → N auto-associators -----------------------------------------------
+
+
+def bottleneck_loss(X: ArrayLike, H: int) -> float:
+    """Smallest eq.-7 loss of a linear N → H → N auto-associator on X (K, N).
+
+    The end-to-end map W₂W₁ has rank ≤ H, so by the Eckart–Young theorem the best it can do is the
+    projection onto the top-H right singular vectors of X: loss = Σ_{i>H} s_i² / (K N), with s_i
+    the singular values of X. Zero exactly when H ≥ rank X.
+    """
+    Xn = as_training_set(X, max_n=MAX_N).astype(float)
+    if isinstance(H, bool) or int(H) != H or H < 1:
+        raise ValueError(f"H must be a positive integer, got {H!r}")
+    s = np.linalg.svd(Xn, compute_uv=False)
+    return float((s[int(H) :] ** 2).sum() / Xn.size)
+
+
+def invariant_layers(
+    X: ArrayLike, seeds: list[int] | tuple[int, ...], scale: float = 0.05
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Random Σ_X-invariant first and second layers for N → N → N networks: (W₁, W₂), each (B, N, N).
+
+    Each layer is Σ_k c_k E_k over the invariant basis E_k (:func:`itemsrel.symmetry.invariant_basis`)
+    with c_k ~ N(0, scale²), network b drawing from ``numpy.random.default_rng(seeds[b])`` alone.
+    With H = N hidden units carrying the same permutation action as the input, gradient descent
+    keeps both layers invariant, so the end-to-end map stays Σ_X-equivariant.
+    """
+    Xn = as_training_set(X, max_n=MAX_N)
+    N = Xn.shape[1]
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    basis = np.stack(invariant_basis(symmetry_group(Xn), N)).astype(float)  # (D, N, N)
+    W1, W2 = [], []
+    for s in seeds:
+        rng = np.random.default_rng(int(s))
+        c = rng.normal(0.0, scale, (2, len(basis)))
+        W1.append(np.einsum("d,dij->ij", c[0], basis))
+        W2.append(np.einsum("d,dij->ij", c[1], basis))
+    return np.stack(W1), np.stack(W2)
+
+
+def equivariance_error(
+    predict: Callable[[NDArray], NDArray[np.float64]],
+    X: ArrayLike,
+    points: ArrayLike | None = None,
+) -> NDArray[np.float64]:
+    """max |f(s·p) − s·f(p)| over the generators s of Σ_X and the points p, per network: (B,).
+
+    ``predict(points)`` returns the outputs f(p) of B networks, shape (B, P, N) (every training
+    result's ``predict``). ``points`` (P, N) default to all 2^N binary patterns. 0 for a
+    Σ_X-equivariant map (eq. 2 of the paper).
+    """
+    Xn = as_training_set(X, max_n=MAX_N)
+    N = Xn.shape[1]
+    Pts = all_patterns(N).astype(float) if points is None else np.atleast_2d(points).astype(float)
+    if Pts.shape[-1] != N:
+        raise ValueError(f"points have length {Pts.shape[-1]}, expected N = {N}")
+    base = np.asarray(predict(Pts), dtype=float)
+    if base.ndim != 3 or base.shape[1:] != Pts.shape:
+        raise ValueError(f"predict must return shape (B, {len(Pts)}, {N}), got {base.shape}")
+    err = np.zeros(base.shape[0])
+    for g in _generators(symmetry_group(Xn), N):
+        moved = np.asarray(predict(Pts[:, g]), dtype=float)  # f(s·p), (s·p)_i = p_{s(i)}
+        err = np.maximum(err, np.abs(moved - base[:, :, g]).max(axis=(1, 2)))
+    return err
+
+
+#: (hidden activation ψ, output activation φ) pairs of the hidden-layer experiment.
+ARCHITECTURES = (("linear", "linear"), ("tanh", "tanh"), ("sigmoid", "sigmoid"))
+
+
+@cached("generality-hidden")
+def hidden_sweep(
+    sets: tuple[str, ...] = ("X (paper)", "pairs in a ring, N=6", "4 blocks of 2"),
+    sigmas: tuple[float, ...] = (0.01, 0.5),
+    seeds: int = 3,
+    steps: int = 3000,
+    lr: float = 0.2,
+    tol: float = 0.5,
+) -> pd.DataFrame:
+    """N → H → N auto-associators on gallery sets, for every architecture of :data:`ARCHITECTURES`.
+
+    H takes the values rank X − 1 (a bottleneck, when ≥ 1), rank X and 2N. Each (set, architecture,
+    H) trains ``seeds`` networks from each initial scale σ in ``sigmas`` (entries N(0, σ²); seeds
+    0 … seeds−1) with full-batch SGD (``lr``, ``steps``): plain gradient descent, whose
+    small-initialisation limit has a closed form for linear networks. One row per network:
+    ``final_loss``, ``bound`` (the Eckart–Young minimum :func:`bottleneck_loss`, meaningful for
+    linear networks), ``projector_gap`` (max |W₂W₁ − P_X|, P_X the projector onto span X),
+    ``equivariance`` (:func:`equivariance_error` over the cube) and the reproduced shares
+    ``train_frac``, ``span_frac``, ``fixed_frac``, ``exact_frac`` as in :func:`sweep`.
+    """
+    from .linear_theory import projector
+    from .training import train
+
+    table = gallery()
+    rows = []
+    for name in sets:
+        X = table[name][1]
+        N = X.shape[1]
+        rank = int(np.linalg.matrix_rank(X.astype(float)))
+        P = projector(X)
+        tests = {
+            "train": X,
+            "span": span_patterns(X),
+            "fixed": consistent_patterns(X, "fixed"),
+            "exact": consistent_patterns(X, "exact"),
+        }
+        for H in sorted({h for h in (rank - 1, rank, 2 * N) if h >= 1}):
+            for psi, phi in ARCHITECTURES:
+                for sigma in sigmas:
+                    res = train(
+                        X,
+                        phi,
+                        init="normal",
+                        lr=lr,
+                        steps=steps,
+                        seeds=list(range(int(seeds))),
+                        sigma=sigma,
+                        hidden=H,
+                        hidden_activation=psi,
+                    )
+                    equi = equivariance_error(res.predict, X)
+                    for b in range(res.B):
+                        row = {
+                            "set": name,
+                            "N": N,
+                            "rank": rank,
+                            "H": H,
+                            "hidden_activation": psi,
+                            "activation": phi,
+                            "sigma": sigma,
+                            "seed": b,
+                            "final_loss": float(res.final_loss[b]),
+                            "bound": bottleneck_loss(X, H),
+                            "projector_gap": float(np.abs(res.W[b] - P).max()),
+                            "equivariance": float(equi[b]),
+                        }
+                        out = {}
+                        for key, pts in tests.items():
+                            if len(pts) == 0:
+                                out[key] = np.nan
+                                continue
+                            Y = res.predict(pts)[b]
+                            out[key] = float((np.abs(Y - pts).max(axis=-1) < tol).mean())
+                        rows.append(row | {f"{k}_frac": v for k, v in out.items()})
+    return pd.DataFrame(rows)
+
+
+def random_cases_identity(N_values: tuple[int, ...] = (3, 4, 5, 6, 7, 8, 9, 10)) -> tuple[int, int]:
+    """(sets checked, sets where :func:`invariant_dimension` ≠ number of orbits on index pairs)
+    over three random sets for each N and K ∈ {2, 3, 4} plus the :func:`gallery`."""
+    sets = [
+        random_set(N, K, seed=7 * N + K + j) for N in N_values for K in (2, 3, 4) for j in range(3)
+    ]
+    sets += [X for _, X in gallery().values()]
+    bad = 0
+    for X in sets:
+        g = symmetry_group(X)
+        bad += invariant_dimension(g, X.shape[1]) != len(invariant_basis(g, X.shape[1]))
+    return len(sets), int(bad)
+
+
+def claims(sweep_df: pd.DataFrame, hidden_df: pd.DataFrame) -> list:
+    """The chapter's verdicts on the paper's two generality claims, from :func:`sweep` and
+    :func:`hidden_sweep` tables (one :class:`itemsrel.verdicts.Claim` each)."""
+    from .verdicts import REPRODUCED_EXACTLY, threshold
+
+    n_sets, n_bad = random_cases_identity()
+    out = [
+        threshold(
+            "Σ_X-invariant W have one free parameter per orbit of Σ_X on index pairs, for any N",
+            "dimension of the invariant matrices (linear algebra) vs orbits on index pairs",
+            f"equal in {n_sets - n_bad} of {n_sets} sets, N = 3–10",
+            "equal in every set",
+            n_bad == 0,
+            met_verdict=REPRODUCED_EXACTLY,
+        )
+    ]
+    rnd = sweep_df[sweep_df["family"] == "random"]
+    fits = rnd[rnd["train_frac"] == 1.0]
+    zeros = fits[fits["init"] == "zeros"]["rel_invariance"].dropna()
+    randoms = fits[fits["init"] != "zeros"]["rel_invariance"].dropna()
+    out.append(
+        threshold(
+            "Trained networks of any size have the symmetry-derived structure (eq. 3)",
+            "‖W − ΠW‖/‖W‖ of networks that fit their items (Π: projection onto invariant W)",
+            f"zero init: max {zeros.max():.1e} ({len(zeros)} networks); random inits: median "
+            f"{randoms.median():.2f}, max {randoms.max():.2f} ({len(randoms)} networks)",
+            "< 1e-9 for every network (partly: only from invariant initial weights)",
+            bool(zeros.max() < 1e-9 and randoms.max() < 1e-9),
+            bool(zeros.max() < 1e-9),
+        )
+    )
+    lin = fits[fits["activation"] == "linear"]["span_frac"].dropna()
+    out.append(
+        threshold(
+            "Linear auto-associators reproduce every unseen pattern of span(X), for any N",
+            "share of unseen span patterns reproduced (one pass, every unit within 0.5)",
+            f"min {lin.min():.2f} over {len(lin)} linear networks, N = 4–10",
+            "1.00 for every linear network that fits its items",
+            bool(lin.min() == 1.0),
+        )
+    )
+    z = rnd[rnd["init"] == "zeros"].groupby("activation")["span_frac"].mean()
+    out.append(
+        threshold(
+            "Sigmoid networks learn items; tanh networks generalise partly (any N)",
+            "mean share of unseen span patterns reproduced, zero init, random sets N = 4–10",
+            f"linear {z['linear']:.2f}, tanh {z['tanh']:.2f}, sigmoid {z['sigmoid']:.2f}",
+            "sigmoid ≤ 0.2 < tanh < linear",
+            bool(z["sigmoid"] <= 0.2 < z["tanh"] < z["linear"]),
+        )
+    )
+    small = hidden_df[hidden_df["sigma"] == hidden_df["sigma"].min()]
+    large = hidden_df[hidden_df["sigma"] == hidden_df["sigma"].max()]
+    lin_h = small[(small["activation"] == "linear") & (small["H"] >= small["rank"])]
+    neck = hidden_df[(hidden_df["activation"] == "linear") & (hidden_df["H"] < hidden_df["rank"])]
+    lin_large = large[(large["activation"] == "linear") & (large["H"] >= large["rank"])]
+    span_ok = bool(lin_h["span_frac"].min() == 1.0)
+    neck_ok = bool(np.allclose(neck["final_loss"], neck["bound"], atol=1e-6))
+    equi_ok = bool(lin_large["equivariance"].max() < 1e-6)
+    out.append(
+        threshold(
+            "The theory holds analogously with a hidden layer (N → H → N)",
+            "linear: span reproduced (H ≥ rank X), loss at the Eckart–Young bound (H < rank X), "
+            "end-to-end map equivariant",
+            f"span min {lin_h['span_frac'].min():.2f}; bottleneck loss − bound max "
+            f"{(neck['final_loss'] - neck['bound']).abs().max():.1e}; equivariance error: small "
+            f"init max {lin_h['equivariance'].max():.3f}, large init max "
+            f"{lin_large['equivariance'].max():.2f}",
+            "all three hold (partly: span and bottleneck hold, equivariance does not)",
+            span_ok and neck_ok and equi_ok,
+            span_ok and neck_ok,
+        )
+    )
+    return out
