@@ -32,20 +32,21 @@ def loop_seconds_per_network(activation: str, n: int) -> float:
     return (time.perf_counter() - t) / n
 
 
-def _class_optimizer_step(W, optimizer, *, lr, momentum, betas, eps):
-    """The peer of the engine's update: the same step through torch.optim's classes."""
-    p = torch.nn.Parameter(W)  # shares W's storage: the class updates W in place
-    opt = (
-        torch.optim.SGD([p], lr=lr, momentum=momentum, foreach=False)
-        if optimizer == "sgd"
-        else torch.optim.Adam([p], lr=lr, betas=betas, eps=eps, foreach=False)
-    )
+class _ClassOptimiser:
+    """The peer of the engine's optimiser: the same updates through torch.optim's classes."""
 
-    def step(G):
-        p.grad = G
-        opt.step()
+    def __init__(self, params, optimizer="sgd", *, lr, momentum=0.0, betas=(0.9, 0.999), eps=1e-8):
+        self.ps = [torch.nn.Parameter(p) for p in params]  # share storage: updated in place
+        self.opt = (
+            torch.optim.SGD(self.ps, lr=lr, momentum=momentum, foreach=False)
+            if optimizer == "sgd"
+            else torch.optim.Adam(self.ps, lr=lr, betas=betas, eps=eps, foreach=False)
+        )
 
-    return step
+    def step(self, grads):
+        for p, g in zip(self.ps, grads, strict=True):
+            p.grad = g
+        self.opt.step()
 
 
 def anatomy(quick: bool) -> tuple[list[dict], list[str]]:
@@ -57,7 +58,7 @@ def anatomy(quick: bool) -> tuple[list[dict], list[str]]:
             kw = dict(lr=0.05, steps=steps, seeds=range(B), device="cpu")
             run_once = lambda o=optimizer, kw=kw: train(X_PAPER, "tanh", "normal", o, **kw)  # noqa: E731
             ours = _time(run_once, 3)
-            with mock.patch.object(training, "_optimizer_step", _class_optimizer_step):
+            with mock.patch.object(training, "Optimiser", _ClassOptimiser):
                 peer = _time(run_once, 3)
             res.append(
                 {
@@ -72,6 +73,23 @@ def anatomy(quick: bool) -> tuple[list[dict], list[str]]:
                 f"{peer / ours:.2f}× |"
             )
     return res, rows
+
+
+GRID = [(act, B) for act in ("linear", "tanh") for B in (1, 10, 100, 1000)]
+
+
+def grid_seconds(steps: int = STEPS) -> dict[str, float]:
+    """Seconds of one call of the batched training grid's points: ``"act B" → s`` (full-batch SGD,
+    paper's X, float64, CPU). Run under another checkout's ``src`` to compare engines:
+    ``PYTHONPATH=<checkout>/src python benchmarks/bench_training.py --grid``."""
+    out = {}
+    for act, B in GRID:
+        out[f"{act} {B}"] = _time(
+            lambda act=act, B=B: train(
+                X_PAPER, act, "normal", "sgd", lr=0.1, steps=steps, seeds=range(B), device="cpu"
+            )
+        )
+    return out
 
 
 def run(quick: bool = False) -> tuple[dict, str]:
@@ -152,3 +170,11 @@ def run(quick: bool = False) -> tuple[dict, str]:
         "larger ones on torch's threads (two here).\n",
     ]
     return res, "\n".join(md)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    if "--grid" in sys.argv:
+        print(json.dumps(grid_seconds()))

@@ -5,8 +5,12 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.patterns` — training sets of binary patterns (validation, enumeration).
 - :mod:`itemsrel.symmetry` — the symmetry group Σ_X, orbits, Σ_X-invariant weight matrices.
 - :mod:`itemsrel.analytic` — solution families of the auto-association task (sympy).
-- :mod:`itemsrel.activations` — φ for torch, numpy and sympy in one table.
-- :mod:`itemsrel.training` — batched torch training of many networks at once.
+- :mod:`itemsrel.activations` — the one activation registry: φ for torch, numpy and sympy.
+- :mod:`itemsrel.engine` — the one training engine: the loop, optimisers (SGD, Adam, AdamW),
+  mini-batch sampling, seeding, the thread policy, divergence; every model trains through it.
+- :mod:`itemsrel.training` — the auto-associators y = φ(Wx) and y = φ(W₂ψ(W₁x)), many at once.
+- :mod:`itemsrel.runs` — labelled runs: a design table beside stacked arrays, selection by label.
+- :mod:`itemsrel.linear_theory` — closed-form limits of gradient descent on linear networks.
 - :mod:`itemsrel.dynamics` — iteration, fixed points, stability and basins.
 - :mod:`itemsrel.verdicts` — one claim record, its verdict rules (against a printed number, paired
   over seeds, threshold, across settings) and one table, in the book's single vocabulary
@@ -21,14 +25,14 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.arc` — ARC-style puzzles answered by Σ_X, and what networks answer (chapter 5).
 - :mod:`itemsrel.geometry` — representational geometry measures (kernel alignment, parallelism,
   CCGP, dichotomy decoding) and the four-cluster, δ-XOR and aligned-kernel tasks (chapter 6).
-- :mod:`itemsrel.hidden` — one-hidden-layer classifiers, batched torch training, expected-gradient
+- :mod:`itemsrel.hidden` — one-hidden-layer classifiers (trained by the engine), expected-gradient
   fields (chapter 6).
 - :mod:`itemsrel.groups` — finite groups (cyclic, dihedral, symmetric) as multiplication tables;
   words in x and y (chapter 7).
 - :mod:`itemsrel.irreps` — irreducible representations, characters, isotypic projectors, fusion
   rules of words (chapter 7).
-- :mod:`itemsrel.grokking` — batched two-layer networks learning group words (AdamW), grokking
-  steps, irrep content of neurons (chapter 7).
+- :mod:`itemsrel.grokking` — two-layer networks learning group words (trained by the engine with
+  AdamW), grokking steps, irrep content of neurons (chapter 7).
 - :mod:`itemsrel.figures` — plotly figures in one style; :mod:`itemsrel.widgets` — ipywidgets.
 
 Conventions: a training set has shape (n_items, N) with 0/1 entries; permutations act by

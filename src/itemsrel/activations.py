@@ -4,7 +4,9 @@ Each :class:`Activation` carries the same function three ways: for torch tensors
 numpy arrays (dynamics, figures) and as a sympy expression (analytic solution families), together
 with its derivative and its inverse on the open range. The paper uses the identity, the logistic
 sigmoid ``1/(1+exp(-g z))`` and ``tanh(z - c)``; ReLU and the two-sided saturating ``clip``
-``min(max(z, 0), 1)`` are added for later chapters.
+``min(max(z, 0), 1)`` are added for later chapters, GELU ``z Φ(z)`` and the quadratic ``z²`` for
+the hidden layer of chapter 7's group-word network. This is the book's one activation registry:
+every model builds its activations here, and every name, gain and shift is validated here.
 
 Build one with :func:`get_activation`, e.g. ``get_activation("tanh", shift=0.5)`` for
 ``tanh(z - 0.5)`` or ``get_activation("sigmoid", gain=2.0)``.
@@ -12,18 +14,28 @@ Build one with :func:`get_activation`, e.g. ``get_activation("tanh", shift=0.5)`
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 import torch
+from scipy.special import erf
 
-__all__ = ["ACTIVATIONS", "Activation", "get_activation"]
+__all__ = ["ACTIVATIONS", "BASE_NAMES", "Activation", "get_activation"]
 
 #: Names accepted by :func:`get_activation` (``shifted_tanh`` is ``tanh`` with a default shift 0.5;
 #: ``clip`` is ReLU saturating at 1, ``min(max(z, 0), 1)``).
-ACTIVATIONS = ("linear", "tanh", "sigmoid", "relu", "shifted_tanh", "clip")
+ACTIVATIONS = ("linear", "tanh", "sigmoid", "relu", "shifted_tanh", "clip", "gelu", "quadratic")
+#: Names an :class:`Activation` itself may carry (``shifted_tanh`` is tanh with a shift).
+BASE_NAMES = ("linear", "tanh", "sigmoid", "relu", "clip", "gelu", "quadratic")
+
+_SQRT2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+Backward = Callable[[torch.Tensor], torch.Tensor]
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,21 @@ class Activation:
     name: str
     shift: float = 0.0
     gain: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.name not in BASE_NAMES:
+            raise ValueError(
+                f"unknown activation {self.name!r}; choose one of {', '.join(BASE_NAMES)} "
+                f"(or build one with get_activation: {', '.join(ACTIVATIONS)})"
+            )
+        for key in ("shift", "gain"):
+            v = getattr(self, key)
+            if isinstance(v, bool) or not isinstance(v, int | float | np.floating | np.integer):
+                raise ValueError(f"{key} must be a real number, got {v!r}")
+            if not math.isfinite(float(v)):
+                raise ValueError(f"{key} must be finite, got {v!r}")
+        if not self.gain > 0:
+            raise ValueError(f"gain must be a positive finite number, got {self.gain!r}")
 
     def _arg(self, z: Any) -> Any:
         return self.gain * (z - self.shift) if (self.shift or self.gain != 1.0) else z
@@ -60,6 +87,7 @@ class Activation:
             "sigmoid": f"σ({inner})",
             "relu": f"max(0, {inner})",
             "clip": f"min(max(0, {inner}), 1)",
+            "quadratic": f"({inner})²",
         }.get(self.name, f"{self.name}({inner})")
 
     @property
@@ -70,6 +98,8 @@ class Activation:
             "sigmoid": (0.0, 1.0),
             "relu": (0.0, np.inf),
             "clip": (0.0, 1.0),
+            "gelu": (-0.17, np.inf),  # min of z Φ(z) ≈ −0.170
+            "quadratic": (0.0, np.inf),
         }[self.name]
 
     # --- torch -----------------------------------------------------------------------------
@@ -83,6 +113,10 @@ class Activation:
             return torch.sigmoid(a)
         if self.name == "clip":
             return torch.clamp(a, 0.0, 1.0)
+        if self.name == "gelu":
+            return a * (0.5 * (1.0 + torch.erf(a / _SQRT2)))
+        if self.name == "quadratic":
+            return a * a
         return torch.relu(a)
 
     def torch_value_and_grad(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -98,8 +132,36 @@ class Activation:
             return y, self.gain * y * (1.0 - y)
         if self.name == "clip":
             return torch.clamp(a, 0.0, 1.0), self.gain * ((a > 0) & (a < 1)).to(z.dtype)
+        if self.name == "gelu":
+            cdf = 0.5 * (1.0 + torch.erf(a / _SQRT2))
+            return a * cdf, self.gain * (cdf + a * torch.exp(-0.5 * a * a) * _INV_SQRT_2PI)
+        if self.name == "quadratic":
+            return a * a, self.gain * (2.0 * a)
         y = torch.relu(a)
         return y, self.gain * (a > 0).to(z.dtype)
+
+    def torch_forward(self, z: torch.Tensor) -> tuple[torch.Tensor, Backward]:
+        """``(φ(z), g ↦ g ⊙ φ'(z))`` for a hand-written backward pass; MAY OVERWRITE z.
+
+        For a work buffer z (the hidden layer of :mod:`itemsrel.grokking`): ReLU and tanh act in
+        place, and ReLU's backward is the kernel autograd uses (``threshold_backward``).
+        """
+        if self.shift or self.gain != 1.0:
+            y, dy = self.torch_value_and_grad(z)
+            return y, lambda g: g * dy
+        if self.name == "relu":
+            h = z.relu_()
+            return h, lambda g: torch.ops.aten.threshold_backward(g, h, 0.0)
+        if self.name == "tanh":
+            h = z.tanh_()
+            return h, lambda g: g * (1.0 - h * h)
+        if self.name == "gelu":
+            cdf = 0.5 * (1.0 + torch.erf(z / _SQRT2))
+            return z * cdf, lambda g: g * (cdf + z * torch.exp(-0.5 * z * z) * _INV_SQRT_2PI)
+        if self.name == "quadratic":
+            return z * z, lambda g: g * (2.0 * z)
+        y, dy = self.torch_value_and_grad(z)
+        return y, lambda g: g * dy
 
     # --- numpy -----------------------------------------------------------------------------
     def __call__(self, z: Any) -> np.ndarray:
@@ -112,6 +174,10 @@ class Activation:
             return 0.5 * (1.0 + np.tanh(0.5 * a))  # overflow-free logistic
         if self.name == "clip":
             return np.clip(a, 0.0, 1.0)
+        if self.name == "gelu":
+            return a * 0.5 * (1.0 + erf(a / _SQRT2))
+        if self.name == "quadratic":
+            return a * a
         return np.maximum(a, 0.0)
 
     def derivative(self, z: Any) -> np.ndarray:
@@ -126,11 +192,19 @@ class Activation:
             return self.gain * s * (1.0 - s)
         if self.name == "clip":
             return self.gain * ((a > 0) & (a < 1)).astype(float)
+        if self.name == "gelu":
+            return self.gain * (
+                0.5 * (1.0 + erf(a / _SQRT2)) + a * np.exp(-0.5 * a * a) * _INV_SQRT_2PI
+            )
+        if self.name == "quadratic":
+            return self.gain * 2.0 * a
         return self.gain * (a > 0).astype(float)
 
     def inverse(self, t: Any) -> np.ndarray:
         """Pre-activation z with φ(z) = t; raises ``ValueError`` outside the open range."""
         t = np.asarray(t, dtype=float)
+        if self.name in ("gelu", "quadratic"):
+            raise ValueError(f"{self.label} is not monotone: it has no inverse")
         lo, hi = self.output_range
         if self.name == "relu":
             if np.any(t <= 0):
@@ -169,6 +243,10 @@ class Activation:
             return 1 / (1 + sp.exp(-a))
         if self.name == "clip":
             return sp.Min(sp.Max(a, 0), 1)
+        if self.name == "gelu":
+            return a * (1 + sp.erf(a / sp.sqrt(2))) / 2
+        if self.name == "quadratic":
+            return a**2
         return sp.Max(a, 0)
 
 
@@ -183,8 +261,10 @@ def get_activation(
         key = "linear"
     if key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    if isinstance(gain, bool) or not np.isfinite(gain) or gain <= 0:
+        raise ValueError(f"gain must be a positive finite number, got {gain!r}")
+    if shift is not None and (isinstance(shift, bool) or not np.isfinite(shift)):
+        raise ValueError(f"shift must be a finite number, got {shift!r}")
     if key == "shifted_tanh":
         return Activation("tanh", shift=0.5 if shift is None else float(shift), gain=float(gain))
-    if not np.isfinite(gain) or gain <= 0:
-        raise ValueError(f"gain must be a positive finite number, got {gain}")
     return Activation(key, shift=0.0 if shift is None else float(shift), gain=float(gain))

@@ -77,7 +77,7 @@ PARALLEL_WORK = 250_000
 #: Optimisers of :class:`Optimiser` (``adamw`` is Adam with decoupled weight decay).
 OPTIMIZERS = ("sgd", "adam", "adamw")
 #: Mini-batch samplings of :class:`BatchIndices`.
-SAMPLINGS = ("iid", "epoch")
+SAMPLINGS = ("iid", "epoch", "cycle")
 #: |parameter| at or above which a still-finite run counts as diverged.
 BLOWUP = 1e100
 #: Steps of mini-batch indices drawn at once per network.
@@ -146,8 +146,9 @@ class BatchIndices:
 
     ``iid``: each step's items independently with replacement; ``epoch``: consecutive slices of
     the concatenation of per-epoch permutations (an epoch boundary may fall inside a batch when
-    ``batch_size`` does not divide K). Each network draws from its own :func:`data_streams`
-    generator. Indices are sorted within a batch, so a batch's gradient depends only on which
+    ``batch_size`` does not divide K); ``cycle``: the items in their fixed order 0, 1, …, K−1, 0, …
+    (no random draw; one item per step is the paper's item-by-item training). Each network draws
+    from its own :func:`data_streams` generator. Indices are sorted within a batch, so a batch's gradient depends only on which
     items it holds (not on the order of the draws).
     """
 
@@ -159,10 +160,17 @@ class BatchIndices:
         self.K, self.b, self.sampling = K, batch_size, sampling
         self.rngs = data_streams(seeds, data_seed)
         self.left = [np.empty(0, dtype=np.int64) for _ in self.rngs]  # unused epoch indices
+        self.pos = 0  # position in the fixed order (cycle)
 
     def chunk(self, n_steps: int) -> NDArray[np.int64]:
         out = np.empty((n_steps, len(self.rngs), self.b), dtype=np.int64)
         need = n_steps * self.b
+        if self.sampling == "cycle":
+            order = (self.pos + np.arange(need)) % self.K
+            self.pos = (self.pos + need) % self.K
+            out[:] = order.reshape(n_steps, 1, self.b)
+            out.sort(axis=-1)
+            return out
         for j, rng in enumerate(self.rngs):
             if self.sampling == "iid":
                 draw = rng.integers(0, self.K, size=(n_steps, self.b))
@@ -285,7 +293,7 @@ class Optimiser:
         if self.kind == "sgd":
             sgd_kernel(
                 self.params,
-                list(grads),
+                grads if isinstance(grads, list) else list(grads),
                 self.buffers,
                 foreach=False,
                 weight_decay=0.0,
@@ -298,7 +306,7 @@ class Optimiser:
             return
         adam_kernel(
             self.params,
-            list(grads),
+            grads if isinstance(grads, list) else list(grads),
             self.exp_avg,
             self.exp_avg_sq,
             [],

@@ -19,7 +19,8 @@ form:
     G = (softmax(logits) − onehot(z)) / P_m                 (M, P, n), P_m = training pairs of task m
     ∂L/∂U = hᵀ G,   ∂L/∂pre = (G Uᵀ) ⊙ φ'(pre),   ∂L/∂E = Σ over pairs of ∂L/∂pre at rows x and n+y
 
-The optimiser is ``torch.optim.AdamW``; each task's weight decay λ_m is applied as AdamW's own
+The loop, the optimiser (AdamW: torch's fused Adam kernel, as ``torch.optim.AdamW(fused=True)``), the
+thread policy and the divergence rule are the engine's (:mod:`itemsrel.engine`); each task's weight decay λ_m is applied as AdamW's own
 decoupled factor ``θ ← θ (1 − lr λ_m)`` before the Adam update (exactly what ``AdamW`` does with
 ``weight_decay = λ_m``; a test checks the equivalence), so tasks with different λ share one batch.
 Adam normalises each weight separately, so a task trained in a batch gets the same numbers as
@@ -37,9 +38,7 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,9 +47,19 @@ import pandas as pd
 import torch
 from numpy.typing import NDArray
 
+from .activations import get_activation
+from .engine import (
+    Optimiser,
+    check_dtype,
+    fit,
+    flag_diverged,
+    resolve_device,
+    thread_policy,
+    validate_optimiser,
+)
 from .groups import Group, parse_word, word_table
 from .irreps import allowed_triplets, irrep_power, real_irreps
-from .training import default_device
+from .runs import Runs
 
 __all__ = [
     "HIDDEN_ACTIVATIONS",
@@ -71,41 +80,8 @@ __all__ = [
     "triplet_summary",
 ]
 
-_SQRT2 = math.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-
-
-Backward = Callable[[torch.Tensor], torch.Tensor]
-
-
-def _relu(z: torch.Tensor) -> tuple[torch.Tensor, Backward]:
-    h = z.relu_()  # in place: z is a work buffer
-    # g ⊙ [z > 0] in one pass (the same kernel autograd uses for ReLU)
-    return h, lambda g: torch.ops.aten.threshold_backward(g, h, 0.0)
-
-
-def _gelu(z: torch.Tensor) -> tuple[torch.Tensor, Backward]:
-    cdf = 0.5 * (1.0 + torch.erf(z / _SQRT2))
-    return z * cdf, lambda g: g * (cdf + z * torch.exp(-0.5 * z * z) * _INV_SQRT_2PI)
-
-
-def _tanh(z: torch.Tensor) -> tuple[torch.Tensor, Backward]:
-    h = z.tanh_()
-    return h, lambda g: g * (1.0 - h * h)
-
-
-def _quadratic(z: torch.Tensor) -> tuple[torch.Tensor, Backward]:
-    return z * z, lambda g: g * (2.0 * z)
-
-
-#: Hidden-layer activations φ: name -> function of z returning (φ(z), g ↦ g ⊙ φ'(z)).
-#: They may overwrite z (it is a work buffer).
-HIDDEN_ACTIVATIONS: dict[str, Callable[[torch.Tensor], tuple[torch.Tensor, Backward]]] = {
-    "relu": _relu,
-    "gelu": _gelu,
-    "tanh": _tanh,
-    "quadratic": _quadratic,
-}
+#: Hidden-layer activations φ of the word network (names of :mod:`itemsrel.activations`).
+HIDDEN_ACTIVATIONS = ("relu", "gelu", "tanh", "quadratic")
 
 
 @dataclass(frozen=True)
@@ -150,7 +126,7 @@ def predict(
 ) -> NDArray[np.intp]:
     """Answer (argmax of the logits) of one network for every pair, shape (n, n)."""
     pre = torch.as_tensor(np.asarray(emb_x, float)[:, None, :] + np.asarray(emb_y, float)[None])
-    h = HIDDEN_ACTIVATIONS[activation](pre)[0].numpy()
+    h = get_activation(activation).torch(pre).numpy()
     return np.argmax(h @ np.asarray(readout, float), axis=-1)
 
 
@@ -228,6 +204,33 @@ class GrokResult:
     def order(self) -> int:
         return self.tasks[0].group.order
 
+    @property
+    def design(self) -> pd.DataFrame:
+        """One row per task: group, word, fraction, weight decay, seed (labels for selection)."""
+        return pd.DataFrame(
+            {
+                "group": [t.group.name for t in self.tasks],
+                "word": [t.word for t in self.tasks],
+                "fraction": [t.fraction for t in self.tasks],
+                "weight_decay": [t.weight_decay for t in self.tasks],
+                "seed": [t.seed for t in self.tasks],
+            }
+        )
+
+    @property
+    def runs(self) -> Runs:
+        """The tasks as labelled :class:`~itemsrel.runs.Runs` (final weights, final accuracies)."""
+        return Runs(
+            self.design,
+            {
+                "emb": self.emb,
+                "readout": self.readout,
+                "final_train_acc": self.train_acc[-1],
+                "final_test_acc": self.test_acc[-1],
+                "diverged": self.diverged,
+            },
+        )
+
     def select(self, **conditions: Any) -> list[int]:
         """Indices of the tasks whose attributes equal the given values (``group`` by name)."""
         out = []
@@ -293,18 +296,6 @@ class GrokResult:
         return pd.DataFrame(rows)
 
 
-@contextmanager
-def _torch_threads(threads: int | None) -> Iterator[None]:
-    """Run with ``threads`` torch intra-op threads (None: unchanged); restore afterwards."""
-    before = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(int(threads))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def _initial_weights(
     task: WordTask, width: int, init_scale: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -326,6 +317,8 @@ def _validate(
     eval_every: int,
     activation: str,
     init_scale: float,
+    betas: tuple[float, float],
+    eps: float,
 ) -> None:
     if not tasks:
         raise ValueError("need at least one task")
@@ -335,14 +328,13 @@ def _validate(
     for name, v in (("width", width), ("steps", steps), ("eval_every", eval_every)):
         if isinstance(v, bool) or int(v) != v or v < 1:
             raise ValueError(f"{name} must be a positive integer, got {v!r}")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"learning rate must be a positive number, got {lr!r}")
     if activation not in HIDDEN_ACTIVATIONS:
         raise ValueError(
             f"unknown activation {activation!r}; choose one of {', '.join(HIDDEN_ACTIVATIONS)}"
         )
     if not (np.isfinite(init_scale) and init_scale > 0):
         raise ValueError(f"init_scale must be a positive number, got {init_scale!r}")
+    validate_optimiser("adamw", lr, betas=betas, eps=eps)
     bad = [t.label for t in tasks if lr * t.weight_decay >= 1]
     if bad:
         raise ValueError(f"lr × weight decay must be < 1 (else AdamW flips the weights): {bad[0]}")
@@ -370,18 +362,19 @@ def train_words(
 
     ``snapshot_steps``: steps at which the weights of ``snapshot_tasks`` (default: all) are kept,
     for following what the weights learn over training. ``threads``: torch CPU threads while
-    training (``None`` keeps torch's setting). The results do not depend on it (a unit test checks
+    training (``None``: the engine's thread policy, :func:`itemsrel.engine.thread_policy`). The results do not depend on it (a unit test checks
     1 against 2 threads). One thread is the default: for these small tensors two are at most
     twice as fast on an idle machine, and many times slower when other jobs share the cores.
     ``progress`` shows a ``tqdm.auto`` bar.
     """
     tasks = tuple(tasks)
-    _validate(tasks, width, lr, steps, eval_every, activation, init_scale)
+    _validate(tasks, width, lr, steps, eval_every, activation, init_scale, betas, eps)
+    dtype = check_dtype(dtype)
     width, steps, eval_every = int(width), int(steps), int(eval_every)
     M, n = len(tasks), tasks[0].group.order
     n2 = n * n
-    dev = torch.device(device) if device is not None else default_device()
-    act = HIDDEN_ACTIVATIONS[activation]
+    dev = resolve_device(device)
+    act = get_activation(activation).torch_forward
 
     # --- data: every task's pairs, padded to the largest training set --------------------------
     masks = np.stack([train_split(n, t.fraction, t.seed) for t in tasks])  # (M, n, n)
@@ -405,7 +398,7 @@ def train_words(
     def T(a: NDArray, dt: torch.dtype = dtype) -> torch.Tensor:
         return torch.as_tensor(a, dtype=dt, device=dev)
 
-    with torch.no_grad(), _torch_threads(threads if dev.type == "cpu" else None):
+    with torch.no_grad(), thread_policy(M * P * width * n, dev, threads):
         E = T(np.stack([e for e, _ in init]))  # (M, 2n, w)
         U = T(np.stack([u for _, u in init]))  # (M, w, n)
         xs, ys = T(xi.reshape(-1), torch.long), T(yi.reshape(-1), torch.long)
@@ -415,10 +408,15 @@ def train_words(
         tmask = T(masks.reshape(M, n2), torch.bool)
         n_train = tmask.sum(dim=1).to(dtype)
         n_test = (~tmask).sum(dim=1).to(dtype)
-        keep = T(np.array([1.0 - lr * t.weight_decay for t in tasks])).view(M, 1, 1)
-        E.grad, U.grad = torch.zeros_like(E), torch.zeros_like(U)
-        opt = torch.optim.AdamW(
-            [E, U], lr=lr, betas=betas, eps=eps, weight_decay=0.0, fused=dev.type in ("cpu", "cuda")
+        gE_buf, gU = torch.zeros_like(E), torch.zeros_like(U)  # gradients, written in place
+        opt = Optimiser(
+            [E, U],
+            "adamw",
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=[t.weight_decay for t in tasks],
+            fused=dev.type in ("cpu", "cuda"),
         )
         Eflat = E.view(M * 2 * n, width)
         # work buffers, reused every step (large fresh allocations would page-fault each time)
@@ -455,32 +453,30 @@ def train_words(
                 U[snap_idx].cpu().numpy().copy(),
             )
 
-        iterator: Any = range(steps)
-        if progress:
-            from tqdm.auto import tqdm
-
-            iterator = tqdm(iterator, desc=f"training {M} networks", leave=False)
-        t0 = time.perf_counter()
-        for step in iterator:
-            if step % eval_every == 0:
-                evaluate(step)
-            if step in snap_set:
-                snapshot(step)
+        def gradient(step: int) -> tuple[list[torch.Tensor], None]:
+            """Closed-form gradient of the mean cross-entropy, into the buffers (gE, gU)."""
             pre = torch.index_select(Eflat, 0, xs, out=pre_buf)
             pre.add_(torch.index_select(Eflat, 0, ys, out=tmp_buf))
             h, backward = act(pre.view(M, P, width))
             G = torch.bmm(h, U, out=g_buf)  # logits (M, P, n), turned in place into ∂L/∂logits:
             G.sub_(G.amax(dim=-1, keepdim=True)).exp_()
             G.div_(G.sum(dim=-1, keepdim=True)).sub_(target).mul_(weight)
-            torch.bmm(h.transpose(1, 2), G, out=U.grad)
+            torch.bmm(h.transpose(1, 2), G, out=gU)
             dpre = backward(torch.bmm(G, U.transpose(1, 2), out=tmp_buf.view(M, P, width)))
             dpre = dpre.view(M * P, width)
-            gE = E.grad.view(M * 2 * n, width)
+            gE = gE_buf.view(M * 2 * n, width)
             gE.zero_()
             gE.index_add_(0, xs, dpre).index_add_(0, ys, dpre)
-            E.mul_(keep)  # AdamW's decoupled weight decay, one λ per task
-            U.mul_(keep)
-            opt.step()
+            return [gE_buf, gU], None
+
+        def observe(step: int, _: None) -> None:
+            if step % eval_every == 0:
+                evaluate(step)
+            if step in snap_set:
+                snapshot(step)
+
+        t0 = time.perf_counter()
+        fit(gradient, opt, steps, observe=observe, progress=progress, desc=f"training {M} networks")
         seconds = time.perf_counter() - t0
         evaluate(steps)
         if steps in snap_set:
@@ -490,22 +486,12 @@ def train_words(
 
     eval_steps = np.array([s for s, _ in records], dtype=np.int64)
     stacked = [torch.stack([r[k] for _, r in records]).cpu().numpy() for k in range(5)]
-    diverged = ~(
-        np.isfinite(E_out).all(axis=(1, 2))
-        & np.isfinite(U_out).all(axis=(1, 2))
-        & np.isfinite(stacked[2]).all(axis=0)
-    )
+    diverged = flag_diverged([E_out, U_out], [stacked[2]], lr=lr, optimizer="adamw", eps=eps)
     if diverged.any():
         E_out[diverged] = np.nan
         U_out[diverged] = np.nan
         for arr in stacked:
             arr[:, diverged] = np.nan
-        warnings.warn(
-            f"{int(diverged.sum())} of {M} networks diverged (non-finite loss or weights; "
-            f"lr={lr} is probably too large); their results are NaN",
-            RuntimeWarning,
-            stacklevel=2,
-        )
     return GrokResult(
         tasks=tasks,
         eval_steps=eval_steps,

@@ -12,7 +12,8 @@ written in closed form (u = aᵀh/√H, p = sigmoid(u), L = mean BCE):
 
     ∂L/∂W_j = (1/S) Σ_s (p_s − y_s) a_j φ'(w_j·x_s) x_s / √H        (the paper's eq. 1)
 
-and fed to ``torch.optim.SGD``. Every step draws a fresh batch of ``batch_per_cluster`` samples
+and fed to SGD (the engine's, :mod:`itemsrel.engine`: torch's SGD kernel; the engine also owns the
+loop, the thread policy and the divergence rule: a diverged network's weights are NaN). Every step draws a fresh batch of ``batch_per_cluster`` samples
 per cluster, centre + σ ξ. A network's initial weights, readout and noise ξ come from its own
 seed alone: the same (task, activation, σ, seed) gives the same network whether trained alone or
 in a batch (up to floating-point rounding of the batched products), and networks that share a
@@ -25,18 +26,19 @@ weight update of one neuron in the inter-/intra-class plane (the paper's Fig. 1C
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import torch
 from numpy.typing import ArrayLike, NDArray
 
 from .activations import Activation, get_activation
+from .engine import Optimiser, check_dtype, fit, flag_diverged, resolve_device, thread_policy
 from .geometry import ClusterTask, class_axes, four_cluster_metrics
-from .training import default_device
+from .runs import Runs
 
 __all__ = [
     "READOUTS",
@@ -84,6 +86,33 @@ class HiddenResult:
     @property
     def B(self) -> int:
         return int(self.W.shape[0])
+
+    @property
+    def design(self) -> pd.DataFrame:
+        """One row per network: task (its name), activation, σ_train, seed (labels for selection)."""
+        return pd.DataFrame(
+            {
+                "task": [t.name or f"task {k}" for k, t in enumerate(self.tasks)],
+                "activation": [
+                    a.name if (a.shift == 0 and a.gain == 1) else a.label for a in self.activations
+                ],
+                "sigma_train": self.sigma_train,
+                "seed": self.seeds,
+            }
+        )
+
+    @property
+    def runs(self) -> Runs:
+        """The networks as labelled :class:`~itemsrel.runs.Runs` (final W, readout, loss, accuracy)."""
+        return Runs(
+            self.design,
+            {
+                "W": self.W,
+                "readout": self.readout,
+                "final_loss": self.final_loss,
+                "final_accuracy": self.final_accuracy,
+            },
+        )
 
     def weights_at(self, step: int) -> NDArray[np.float64]:
         """Input weights of the recorded networks after ``step`` updates, (len(recorded), H, N)."""
@@ -164,8 +193,8 @@ def train_hidden(
     ``batch_per_cluster`` samples per cluster; initial weights N(0, init_scale²/N).
     ``record_steps`` (default: 0 and ``steps``) lists after how many updates the input weights of
     the networks ``recorded`` (default: all) are stored. Networks with the same activation should
-    be contiguous (each run of equal activations is one tensor operation). The tensors are
-    small: on a busy CPU, ``torch.set_num_threads(1)`` (set once, by the caller) is often faster.
+    be contiguous (each run of equal activations is one tensor operation). Small problems run on
+    one CPU thread (the engine's :func:`~itemsrel.engine.thread_policy`).
     """
     if np.ndim(seeds) == 1:
         seed_list = list(seeds)  # type: ignore[arg-type]
@@ -213,7 +242,8 @@ def train_hidden(
     if rec.size and (rec.min() < 0 or rec.max() >= B):
         raise ValueError(f"recorded must index networks 0..{B - 1}")
 
-    dev = torch.device(device) if device is not None else default_device()
+    dev = resolve_device(device)
+    dtype = check_dtype(dtype)
     m = int(batch_per_cluster)
     S = P * m
     ids = np.repeat(np.arange(P), m)
@@ -227,20 +257,19 @@ def train_hidden(
 
     W0 = np.stack([initial_hidden_weights(int(s), H, N, init_scale) for s in seed_arr])
     A0 = np.stack([readout_weights(int(s), H, readout) for s in seed_arr])
-    W = torch.nn.Parameter(torch.as_tensor(W0, dtype=dtype, device=dev))
-    A = torch.nn.Parameter(torch.as_tensor(A0, dtype=dtype, device=dev))
-    params = [W, A] if readout == "trainable" else [W]
-    opt = torch.optim.SGD(params, lr=lr, foreach=False)
+    W = torch.as_tensor(W0, dtype=dtype, device=dev).clone()
+    A = torch.as_tensor(A0, dtype=dtype, device=dev).clone()
+    opt = Optimiser([W, A] if readout == "trainable" else [W], "sgd", lr=lr)
     runs = _runs([(a.name, a.shift, a.gain) for a in acts])
     inv_sqrt_h = 1.0 / np.sqrt(H)
 
     def forward(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        Z = torch.bmm(X, W.data.transpose(1, 2))  # (B, S, H)
+        Z = torch.bmm(X, W.transpose(1, 2))  # (B, S, H)
         Hh = torch.empty_like(Z)
         dH = torch.empty_like(Z)
         for lo, hi in runs:
             Hh[lo:hi], dH[lo:hi] = acts[lo].torch_value_and_grad(Z[lo:hi])
-        u = (Hh * A.data.unsqueeze(1)).sum(dim=2) * inv_sqrt_h  # (B, S)
+        u = (Hh * A.unsqueeze(1)).sum(dim=2) * inv_sqrt_h  # (B, S)
         return Hh, dH, u
 
     def loss_of(u: torch.Tensor) -> torch.Tensor:
@@ -248,44 +277,53 @@ def train_hidden(
             dim=1
         )
 
-    chunk: torch.Tensor | None = None
+    noise: dict[str, Any] = {"chunk": None}
+
+    def batch(step: int) -> torch.Tensor:
+        """This step's inputs: centre + σ ξ, ξ from each seed's noise stream (B, S, N)."""
+        if step % _NOISE_CHUNK == 0:
+            n = min(_NOISE_CHUNK, steps + 1 - step)
+            raw = np.stack([g.standard_normal((n, S, N)) for g in noise_rngs])
+            noise["chunk"] = torch.as_tensor(raw, dtype=dtype, device=dev)  # (n_seeds, n, S, N)
+        return Xc + sig_t * noise["chunk"][:, step % _NOISE_CHUNK][inv_t]
+
+    def gradient(step: int) -> tuple[list[torch.Tensor], torch.Tensor]:
+        """Closed-form gradient of the mean cross-entropy on this step's batch (eq. 1)."""
+        X = batch(step)
+        Hh, dH, u = forward(X)
+        E = (torch.sigmoid(u) - y) / S  # (B, S): ∂L/∂u
+        G_Z = E.unsqueeze(2) * A.unsqueeze(1) * inv_sqrt_h * dH  # (B, S, H)
+        grads = [torch.bmm(G_Z.transpose(1, 2), X)]
+        if readout == "trainable":
+            grads.append((Hh * E.unsqueeze(2)).sum(dim=1) * inv_sqrt_h)
+        return grads, u
+
     hist_W: list[np.ndarray] = []
     hist_loss: list[np.ndarray] = []
     rec_set = set(rec_steps.tolist())
-    with torch.no_grad():
-        for step in range(steps + 1):
-            if step % _NOISE_CHUNK == 0:
-                n = min(_NOISE_CHUNK, steps + 1 - step)
-                raw = np.stack([g.standard_normal((n, S, N)) for g in noise_rngs])
-                chunk = torch.as_tensor(raw, dtype=dtype, device=dev)  # (n_seeds, n, S, N)
-            assert chunk is not None
-            X = Xc + sig_t * chunk[:, step % _NOISE_CHUNK][inv_t]
-            Hh, dH, u = forward(X)
-            if step in rec_set:
-                hist_W.append(W.data[rec].cpu().numpy().copy())
-                hist_loss.append(loss_of(u).cpu().numpy())
-            if step == steps:
-                break
-            E = (torch.sigmoid(u) - y) / S  # (B, S): ∂L/∂u
-            G_Z = E.unsqueeze(2) * A.data.unsqueeze(1) * inv_sqrt_h * dH  # (B, S, H)
-            W.grad = torch.bmm(G_Z.transpose(1, 2), X)
-            if readout == "trainable":
-                A.grad = (Hh * E.unsqueeze(2)).sum(dim=1) * inv_sqrt_h
-            opt.step()
-        final_loss = loss_of(u).cpu().numpy()
-        final_acc = ((u > 0).to(dtype) == y).to(dtype).mean(dim=1).cpu().numpy()
 
-    W_out = W.detach().cpu().numpy().astype(float)
-    if not np.all(np.isfinite(W_out)):
-        bad = int(np.sum(~np.isfinite(W_out).all(axis=(1, 2))))
-        warnings.warn(
-            f"{bad} of {B} networks diverged (non-finite weights; lr={lr} is probably too large)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    def observe(step: int, u: torch.Tensor) -> None:
+        if step in rec_set:
+            hist_W.append(W[rec].cpu().numpy().copy())
+            hist_loss.append(loss_of(u).cpu().numpy())
+
+    with thread_policy(B * S * H * N, dev):
+        fit(gradient, opt, steps, observe=observe)
+        with torch.no_grad():
+            _, _, u = forward(batch(steps))  # a fresh noisy batch after training
+            observe(steps, u)
+            final_loss = loss_of(u).cpu().numpy()
+            final_acc = ((u > 0).to(dtype) == y).to(dtype).mean(dim=1).cpu().numpy()
+
+    W_out = W.cpu().numpy().astype(float)
+    A_out = A.cpu().numpy().astype(float)
+    diverged = flag_diverged([W_out, A_out], [final_loss], lr=lr)
+    W_out[diverged] = np.nan
+    A_out[diverged] = np.nan
+    final_loss = np.where(diverged, np.nan, final_loss)
     return HiddenResult(
         W=W_out,
-        readout=A.detach().cpu().numpy().astype(float),
+        readout=A_out,
         W_history=np.stack(hist_W).astype(float),
         history_steps=rec_steps.astype(np.int64),
         recorded=rec.astype(np.int64),

@@ -18,13 +18,12 @@ From ``W₀ = 0`` this is the projector itself; averaging over zero-mean random 
 * :func:`symbolic_pattern_loss` — eq. 7 for one pattern as a sympy function of a family's
   parameters (e.g. ``((a − 1)² + 2 b²)/3`` for the off-plane patterns of X' in eq. 6).
 * :func:`loss_level_curve` — the (a, b) of eq. 6's ``W'_{a,b}`` whose off-plane loss equals a level.
-* :func:`train_per_item` — one network trained on one item at a time (mini-batches of size 1, fixed
-  order), the setting that breaks the symmetry of full-batch training.
+
+Training one item at a time (the setting that breaks the symmetry of full-batch training) is the
+engine's: ``train(X, W0=W0, steps=epochs * K, batch_size=1, sampling="cycle")``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import sympy as sp
@@ -38,7 +37,6 @@ __all__ = [
     "loss_level_curve",
     "projector",
     "symbolic_pattern_loss",
-    "train_per_item",
     "xprime_offplane_loss",
 ]
 
@@ -98,56 +96,3 @@ def loss_level_curve(level: float, n: int = 181) -> tuple[NDArray[np.float64], N
     t = np.linspace(0.0, 2.0 * np.pi, n)
     r = np.sqrt(3.0 * level)
     return 1.0 + r * np.cos(t), r / np.sqrt(2.0) * np.sin(t)
-
-
-def train_per_item(
-    X: ArrayLike,
-    W0: ArrayLike,
-    *,
-    optimizer: str = "adam",
-    lr: float = 1e-2,
-    epochs: int = 1000,
-    order: Sequence[int] | None = None,
-    reduction: str = "mean",
-) -> NDArray[np.float64]:
-    """One linear network trained with one item per step, items visited in a fixed ``order``.
-
-    Each step minimises eq. 7 for a single item x (``reduction="mean"``: ``|W x − x|²/N``;
-    ``"sum"``: ``|W x − x|²``) with plain SGD or Adam (torch's update rule and default β₁, β₂, ε, written in numpy
-    because a loop of single-item torch steps is slow).
-    ``order`` defaults to the rows of X in turn; one epoch is one pass. Returns W (N, N), float64.
-    Deterministic: no random draws.
-    """
-    Xf = as_training_set(X).astype(float)
-    K, N = Xf.shape
-    order = list(range(K)) if order is None else [int(k) for k in order]
-    if sorted(set(order)) != sorted(order) or not all(0 <= k < K for k in order):
-        raise ValueError(f"order must list distinct item indices in 0..{K - 1}, got {order}")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
-    if not (np.isfinite(lr) and lr > 0) or epochs < 1:
-        raise ValueError("lr must be positive and epochs >= 1")
-    W = np.array(W0, dtype=float)
-    if W.shape != (N, N):
-        raise ValueError(f"W0 must have shape {(N, N)}, got {W.shape}")
-    if optimizer not in ("adam", "sgd"):
-        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
-    beta1, beta2, eps = 0.9, 0.999, 1e-8  # torch.optim.Adam's defaults
-    m = np.zeros_like(W)
-    v = np.zeros_like(W)
-    scale = 2.0 / N if reduction == "mean" else 2.0
-    t = 0
-    for _ in range(int(epochs)):
-        for k in order:
-            x = Xf[k]
-            g = np.outer((W @ x - x) * scale, x)
-            if optimizer == "sgd":
-                W -= lr * g
-                continue
-            # the update of torch.optim.Adam (amsgrad=False, no weight decay), step by step
-            t += 1
-            m = beta1 * m + (1.0 - beta1) * g
-            v = beta2 * v + (1.0 - beta2) * g * g
-            denom = np.sqrt(v) / np.sqrt(1.0 - beta2**t) + eps
-            W -= (lr / (1.0 - beta1**t)) * m / denom
-    return W

@@ -31,12 +31,15 @@ numbers.
 Mini-batches (``batch_size`` items per step instead of all K): ``sampling="iid"`` draws each
 step's items independently with replacement; ``sampling="epoch"`` reshuffles the K items once per
 epoch (a seeded permutation) and takes consecutive slices of ``batch_size`` from the concatenated
-permutations (an epoch boundary may fall inside a batch when ``batch_size`` does not divide K).
+permutations (an epoch boundary may fall inside a batch when ``batch_size`` does not divide K);
+``sampling="cycle"`` visits the items in their fixed order 0, 1, …, K−1, 0, … (with
+``batch_size=1``: the paper's item-by-item training; permute the rows of X for another order).
 The loss of a step is the mean over the batch's items. Each network draws its batches from its own
 stream, ``SeedSequence([data_seed, seed])`` (``data_seed=None`` means 0), so its batches do not
 depend on which other networks train beside it (batched equals looped). A batch's indices are
 sorted before use, so a batch's gradient depends only on which items it holds: with
-``sampling="epoch"`` and ``batch_size == K`` every step is exactly the full-batch step. History,
+``sampling="epoch"`` or ``"cycle"`` and ``batch_size == K`` every step is exactly the full-batch
+step. History,
 final loss and gradient are always measured on the full training set.
 
 A network whose loss or weights become non-finite (or blow up, |W| ≥ 1e100) is reported as
@@ -70,6 +73,7 @@ from .engine import (
     validate_optimiser,
 )
 from .patterns import as_training_set
+from .runs import Runs, runs_of
 
 __all__ = [
     "INITS",
@@ -133,6 +137,11 @@ class TrainResult:
         if not self.ok.any():
             raise ValueError("every network diverged: there is no weight matrix to average")
         return self.W[self.ok].mean(axis=0)
+
+    @property
+    def runs(self) -> Runs:
+        """The networks as labelled :class:`~itemsrel.runs.Runs`: ``res.runs.sel(seed=0)["W"]``."""
+        return runs_of(self)
 
     def predict(self, patterns: ArrayLike) -> NDArray[np.float64]:
         """Outputs of every network for every pattern: (P, N) or (N,) → shape (B, P, N).
@@ -263,6 +272,11 @@ def pattern_loss(
     return ((Y - P) ** 2).mean(axis=-1)
 
 
+def _label(phi: Activation) -> str:
+    """An activation's design label: its name, or its formula when shifted or scaled."""
+    return phi.name if (phi.shift == 0 and phi.gain == 1) else phi.label
+
+
 def _hidden_weights(
     seeds: Sequence[int], H: int, N: int, sigma: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -317,7 +331,7 @@ def train(
     (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
     network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
     ``batch_size`` (None: full batch) items per step, drawn by ``sampling`` (``iid`` with
-    replacement, ``epoch`` reshuffled per epoch) from each network's stream seeded by
+    replacement, ``epoch`` reshuffled per epoch, ``cycle`` in fixed order) from each network's stream seeded by
     ``data_seed`` and its seed (see the module docstring). ``hidden`` H adds a hidden layer with
     activation ``hidden_activation``: ``y = φ(W₂ ψ(W₁ x))`` (``init`` must then be ``normal``).
     """
@@ -417,6 +431,8 @@ def train(
             signal = signal * dY
         return signal, E
 
+    no_decay = l1 is None and l2 is None
+
     def penalised(G: torch.Tensor, Wd: torch.Tensor) -> torch.Tensor:
         if l1 is not None:
             G = G + l1 * torch.sign(Wd)
@@ -442,7 +458,7 @@ def train(
             G = torch.bmm(signal, tXs)
         else:
             G = torch.mm(signal.view(B * N, k), tXs).view(B, N, N)
-        return [penalised(G, Wd)], E
+        return [G if no_decay else penalised(G, Wd)], E
 
     def gradient_hidden(
         ps: list[torch.Tensor],
@@ -482,7 +498,7 @@ def train(
         )
         return G
 
-    minibatch = batch_size is not None and not (sampling == "epoch" and batch_size == K)
+    minibatch = batch_size is not None and not (sampling in ("epoch", "cycle") and batch_size == K)
     indices = (
         BatchIndices(K, int(batch_size), sampling, seed_arr, data_seed).stepper(steps, dev)  # type: ignore[arg-type]
         if minibatch
@@ -542,13 +558,13 @@ def train(
     W_out = outs[0] if psi is None else np.einsum("bih,bhj->bij", outs[1], outs[0])
     design = pd.DataFrame(
         {
-            "activation": phi.label,
+            "activation": _label(phi),
             "hidden": 0 if psi is None else H,
-            "hidden_activation": "" if psi is None else psi.label,
+            "hidden_activation": "" if psi is None else _label(psi),
             "init": init,
             "optimizer": optimizer,
             "lr": lr,
-            **{f"λ {k}": v for k, v in lam.items()},
+            **{k: v for k, v in lam.items()},  # penalty strengths, one column per penalty
             "batch_size": K if batch_size is None else int(batch_size),
             "sampling": "full" if batch_size is None else sampling,
             "seed": seed_arr,

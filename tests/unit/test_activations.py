@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -23,6 +25,10 @@ CASES = [
     ("relu", 0.3, 2.0),
     ("clip", None, 1.0),
     ("clip", -0.4, 2.0),
+    ("gelu", None, 1.0),
+    ("gelu", 0.2, 1.5),
+    ("quadratic", None, 1.0),
+    ("quadratic", -0.5, 2.0),
 ]
 REFERENCE = {
     "linear": lambda a: a,
@@ -30,6 +36,8 @@ REFERENCE = {
     "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
     "relu": lambda a: np.maximum(a, 0.0),
     "clip": lambda a: np.minimum(np.maximum(a, 0.0), 1.0),
+    "gelu": lambda a: a * 0.5 * (1.0 + np.array([math.erf(v / math.sqrt(2.0)) for v in a])),
+    "quadratic": lambda a: a * a,
 }
 
 
@@ -79,7 +87,8 @@ def test_known_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "shift", "gain"), [c for c in CASES if c[0] not in ("relu", "clip")]
+    ("name", "shift", "gain"),
+    [c for c in CASES if c[0] not in ("relu", "clip", "gelu", "quadratic")],
 )
 def test_inverse_round_trips_inside_the_range(name: str, shift: float | None, gain: float) -> None:
     phi = _act(name, shift, gain)
@@ -112,7 +121,9 @@ def test_unknown_names_and_bad_gains_raise() -> None:
         get_activation("tanh", gain=0.0)
     with pytest.raises(ValueError, match="gain"):
         get_activation("sigmoid", gain=-1.0)
-    assert set(ACTIVATIONS) == {"linear", "tanh", "sigmoid", "relu", "shifted_tanh", "clip"}
+    assert set(ACTIVATIONS) == {
+        "linear", "tanh", "sigmoid", "relu", "shifted_tanh", "clip", "gelu", "quadratic"
+    }  # fmt: skip
 
 
 def test_labels() -> None:
@@ -145,3 +156,49 @@ def test_clip_inverse_on_the_open_range_only() -> None:
 def test_clip_label() -> None:
     assert get_activation("clip").label == "min(max(0, z), 1)"
     assert get_activation("clip", shift=-0.4, gain=2.0).label == "min(max(0, 2·(z + 0.4)), 1)"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"),
+    [
+        (("Tanh",), {}, "unknown activation 'Tanh'; choose one of linear, tanh"),
+        (("shifted_tanh",), {}, "unknown activation"),
+        (("tanh",), {"gain": float("inf")}, "gain must be"),
+        (("tanh",), {"gain": 0.0}, "gain must be"),
+        (("tanh",), {"shift": float("nan")}, "shift must be finite"),
+        (("tanh",), {"shift": "0.5"}, "shift must be a real number"),
+    ],
+)
+def test_activation_itself_validates_name_gain_and_shift(args, kwargs, match) -> None:
+    with pytest.raises(ValueError, match=match):
+        Activation(*args, **kwargs)
+
+
+def test_get_activation_rejects_non_finite_parameters() -> None:
+    with pytest.raises(ValueError, match="shift"):
+        get_activation("tanh", shift=float("inf"))
+    with pytest.raises(ValueError, match="gain"):
+        get_activation("relu", gain=float("nan"))
+
+
+@pytest.mark.parametrize(("name", "shift", "gain"), CASES)
+def test_torch_forward_backward_equals_autograd(
+    name: str, shift: float | None, gain: float
+) -> None:
+    phi = _act(name, shift, gain)
+    kinks = [phi.shift, phi.shift + 1.0 / phi.gain] if phi.name == "clip" else [phi.shift]
+    z = Z[np.all([np.abs(Z - k) > 1e-3 for k in kinks], axis=0)]
+    g = np.linspace(-1.0, 2.0, z.size)
+    leaf = torch.as_tensor(z, dtype=torch.float64).requires_grad_(True)
+    phi.torch(leaf).backward(torch.as_tensor(g))
+    h, backward = phi.torch_forward(torch.as_tensor(z, dtype=torch.float64).clone())
+    np.testing.assert_allclose(h.numpy(), phi(z), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        backward(torch.as_tensor(g)).numpy(), leaf.grad.numpy(), rtol=1e-12, atol=1e-14
+    )
+
+
+@pytest.mark.parametrize("name", ["gelu", "quadratic"])
+def test_non_monotone_activations_have_no_inverse(name: str) -> None:
+    with pytest.raises(ValueError, match="not monotone"):
+        get_activation(name).inverse(0.5)

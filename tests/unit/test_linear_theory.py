@@ -12,11 +12,10 @@ from itemsrel.linear_theory import (
     loss_level_curve,
     projector,
     symbolic_pattern_loss,
-    train_per_item,
     xprime_offplane_loss,
 )
 from itemsrel.patterns import all_patterns
-from itemsrel.training import pattern_loss
+from itemsrel.training import pattern_loss, train
 
 
 def test_projector_of_paper_sets() -> None:
@@ -97,21 +96,47 @@ def test_loss_level_curve() -> None:
         loss_level_curve(-1.0)
 
 
-def test_train_per_item_sgd_and_adam() -> None:
+def _per_item_numpy(X, W0, optimizer, lr, epochs):
+    """The book's former numpy loop: one item per step in row order, eq. 7 for that item
+    (mean over its N entries), plain SGD or torch's Adam rule written out."""
+    Xf = np.asarray(X, float)
+    N = Xf.shape[1]
+    W, m, v, t = np.array(W0, float), 0.0, 0.0, 0
+    for _ in range(epochs):
+        for x in Xf:
+            g = np.outer((W @ x - x) * 2.0 / N, x)
+            if optimizer == "sgd":
+                W -= lr * g
+                continue
+            t += 1
+            m = 0.9 * m + (1.0 - 0.9) * g
+            v = 0.999 * v + (1.0 - 0.999) * g * g
+            W -= (lr / (1 - 0.9**t)) * m / (np.sqrt(v) / np.sqrt(1 - 0.999**t) + 1e-8)
+    return W
+
+
+def _per_item(X, W0, optimizer, lr, epochs):
+    K = len(X)
+    res = train(X, W0=W0, optimizer=optimizer, lr=lr, steps=epochs * K, batch_size=1,
+                sampling="cycle", device="cpu")  # fmt: skip
+    return res.W[0]
+
+
+def test_per_item_training_sgd_and_adam() -> None:
     # per-item SGD also fixes the items (and still preserves W0 (I − P): row space argument)
-    W = train_per_item(PAPER_X, np.zeros((3, 3)), optimizer="sgd", lr=0.5, epochs=400)
+    W = _per_item(PAPER_X, np.zeros((3, 3)), "sgd", 0.5, 400)
     np.testing.assert_allclose(W, projector(PAPER_X), atol=1e-10)
+    np.testing.assert_allclose(
+        W, _per_item_numpy(PAPER_X, np.zeros((3, 3)), "sgd", 0.5, 400), atol=1e-13
+    )
     # per-item Adam solves the task but lands off the projector, with rows 2 and 3 unequal
-    Wa = train_per_item(PAPER_X, np.zeros((3, 3)), optimizer="adam", lr=1e-2, epochs=1000)
+    Wa = _per_item(PAPER_X, np.zeros((3, 3)), "adam", 1e-2, 1000)
+    np.testing.assert_allclose(
+        Wa, _per_item_numpy(PAPER_X, np.zeros((3, 3)), "adam", 1e-2, 1000), atol=1e-12
+    )
     np.testing.assert_allclose(PAPER_X @ Wa.T, PAPER_X, atol=2e-3)  # Adam hovers near a solution
     assert Wa[0, 0] == pytest.approx(0.5871, abs=1e-4)
     assert abs(Wa[1, 0] - Wa[2, 0]) > 3e-4
     # the reversed order mirrors rows 2 and 3 (the (2 3) swap of the items)
-    Wr = train_per_item(
-        PAPER_X, np.zeros((3, 3)), optimizer="adam", lr=1e-2, epochs=1000, order=[1, 0]
-    )
+    Wr = _per_item(PAPER_X[::-1], np.zeros((3, 3)), "adam", 1e-2, 1000)
     np.testing.assert_allclose(Wr[[0, 2, 1]][:, [0, 2, 1]], Wa, atol=1e-12)
-    with pytest.raises(ValueError):
-        train_per_item(PAPER_X, np.zeros((3, 3)), optimizer="rmsprop")
-    with pytest.raises(ValueError):
-        train_per_item(PAPER_X, np.zeros((3, 3)), order=[0, 0])
