@@ -104,3 +104,98 @@ def test_gallery_sets_are_valid():
     for name, (family, X) in gallery().items():
         assert X.ndim == 2 and X.shape[1] <= 10, name
         assert family
+
+
+# --- hidden layers ---------------------------------------------------------------------------
+
+from itemsrel.generality import (  # noqa: E402
+    bottleneck_loss,
+    equivariance_error,
+    invariant_layers,
+)
+from itemsrel.symmetry import span_patterns  # noqa: E402
+from itemsrel.training import train  # noqa: E402
+
+RING = np.array(
+    [
+        [1, 1, 0, 0, 0, 0],
+        [0, 1, 1, 0, 0, 0],
+        [0, 0, 1, 1, 0, 0],
+        [0, 0, 0, 1, 1, 0],
+        [0, 0, 0, 0, 1, 1],
+        [1, 0, 0, 0, 0, 1],
+    ]
+)
+
+
+def test_bottleneck_loss_is_the_discarded_singular_values():
+    # X = {101, 110}: singular values √3 and 1; a rank-1 map loses 1²/(K N) = 1/6
+    assert bottleneck_loss(X_PAPER, 1) == pytest.approx(1 / 6, abs=1e-12)
+    assert bottleneck_loss(X_PAPER, 2) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("X", [X_PAPER, disjoint_blocks(3, 2)])
+def test_linear_hidden_network_learns_the_span_iff_wide_enough(X):
+    X = np.asarray(X)
+    rank = int(np.linalg.matrix_rank(X))
+    span = span_patterns(X)
+    wide = train(
+        X, "linear", init="normal", sigma=0.01, lr=0.2, steps=3000, seeds=[0, 1], hidden=rank
+    )
+    # end-to-end map = projector + O(σ): the part of W1 outside span(X) never moves
+    assert np.abs(wide.W - projector(X)).max() < 5 * 0.01
+    Y = wide.predict(span)
+    assert np.abs(Y - span).max() < 0.05  # every unseen span pattern comes back
+    narrow = train(
+        X, "linear", init="normal", sigma=0.01, lr=0.2, steps=3000, seeds=[0, 1], hidden=rank - 1
+    )
+    # a bottleneck cannot reproduce the items: its loss sits on the Eckart–Young bound
+    np.testing.assert_allclose(narrow.final_loss, bottleneck_loss(X, rank - 1), atol=1e-6)
+    assert bottleneck_loss(X, rank - 1) > 0.05
+
+
+@pytest.mark.parametrize("activation", ["linear", "tanh"])
+def test_invariant_initialised_hidden_network_stays_equivariant(activation):
+    W1, W2 = invariant_layers(RING, seeds=[0, 1, 2], scale=0.3)
+    res = train(
+        RING,
+        activation,
+        lr=0.1,
+        steps=400,
+        seeds=[0, 1, 2],
+        hidden=6,
+        hidden_activation=activation,
+        W0=(W1, W2),
+    )
+    assert res.final_loss.max() < res.loss_history[0].min()  # it learned something
+    np.testing.assert_array_less(equivariance_error(res.predict, RING), 1e-10)
+    # a random start breaks the equivariance
+    rnd = train(
+        RING,
+        activation,
+        init="normal",
+        sigma=0.3,
+        lr=0.1,
+        steps=400,
+        seeds=[0],
+        hidden=6,
+        hidden_activation=activation,
+    )
+    assert equivariance_error(rnd.predict, RING)[0] > 1e-3
+
+
+def test_equivariance_error_of_known_maps():
+    group_swap = np.array([[0, 1, 0], [0, 0, 1]])  # Σ = {e, (2 3)}
+    identity = lambda P: np.asarray(P, dtype=float)[None]  # noqa: E731
+    assert equivariance_error(identity, group_swap)[0] == 0.0
+    first_unit = lambda P: np.asarray(P, dtype=float)[None] * [1, 2, 1]  # noqa: E731
+    assert equivariance_error(first_unit, group_swap)[0] == 1.0  # unit 2 doubled, unit 3 not
+    with pytest.raises(ValueError, match="predict must return"):
+        equivariance_error(lambda P: np.zeros((2, 3)), group_swap)
+
+
+def test_hidden_w0_validation():
+    with pytest.raises(ValueError, match="W1 must have shape"):
+        train(X_PAPER, "linear", steps=1, hidden=2, W0=(np.zeros((3, 3)), np.zeros((3, 2))))
+    with pytest.raises(ValueError, match="pair"):
+        train(X_PAPER, "linear", steps=1, hidden=2, W0=np.zeros((3, 3)))
