@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from ..figures.generality import structure_figure
 from ..generality import MAX_N, consistent_patterns, describe, reproduced
-from ..patterns import as_training_set, format_pattern
+from ..patterns import as_training_set
 from ..symmetry import index_orbits, invariant_basis, span_patterns, symmetry_group
 from .controls import live_panel
 
@@ -104,7 +104,7 @@ def lab_view(
                 row[name] = "—"
                 continue
             ok = reproduced(W, P, act) if not hidden else _pred_ok(res, P)
-            shown = ", ".join(format_pattern(p, "") for p in P[ok][:4])
+            shown = ", ".join("".join(str(int(v)) for v in p) for p in P[ok][:4])
             more = "…" if ok.sum() > 4 else ""
             row[name] = f"{int(ok.sum())}/{len(P)}" + (f" ({shown}{more})" if ok.any() else "")
         rows.append(row)
