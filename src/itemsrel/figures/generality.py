@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from .style import ACTIVATION_COLORS, style
 
-__all__ = ["hidden_figure", "reproduced_by_size_figure", "structure_figure"]
+__all__ = ["gallery_figure", "hidden_figure", "reproduced_by_size_figure", "structure_figure"]
 
 _SHARES = (
     ("span_frac", "unseen patterns in span(X)"),
@@ -102,3 +102,83 @@ def hidden_figure(df: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title_text="unseen span patterns reproduced (%)", range=[0, 103])
     fig.update_xaxes(title_text="width of the hidden layer")
     return style(fig, height=380)
+
+
+def gallery_figure(df: pd.DataFrame, structures: dict[str, np.ndarray]) -> go.Figure:
+    """One dropdown over the gallery's training sets (the static book's symmetry lab).
+
+    Left: the Σ_X-invariant structure (``structures[name]``: entries numbered by orbit of index
+    pairs). Right: share of unseen patterns reproduced by each activation from zero weights, for
+    the span and the two readings of symmetry-consistency (rows of :func:`sweep`'s table ``df``).
+    """
+    from .switch import switcher
+
+    tests = [
+        ("span_frac", "span(X)"),
+        ("fixed_frac", "fixed by Σ_X"),
+        ("exact_frac", "exactly Σ_X"),
+    ]
+    figs = {}
+    for name, S in structures.items():
+        n = S.shape[0]
+        fig = make_subplots(
+            rows=1,
+            cols=2,
+            column_widths=[0.42, 0.58],
+            horizontal_spacing=0.14,
+            subplot_titles=[
+                "invariant W (one number per free entry)",
+                "unseen patterns reproduced",
+            ],
+        )
+        fig.add_trace(
+            go.Heatmap(
+                z=S,
+                x=list(range(1, n + 1)),
+                y=list(range(1, n + 1)),
+                colorscale="Viridis",
+                showscale=False,
+                text=S.astype(int).astype(str),
+                texttemplate="%{text}",
+                hovertemplate="W[%{y},%{x}]: parameter %{z}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        rows = df[(df["set"] == name) & (df["init"] == "zeros")].set_index("activation")
+        for metric, label in tests:
+            vals = rows[metric].reindex(["linear", "tanh", "sigmoid", "relu"]) * 100
+            fig.add_trace(
+                go.Bar(
+                    x=vals.index,
+                    y=vals.values,
+                    name=label,
+                    showlegend=name == next(iter(structures)),
+                    legendgroup=label,
+                    hovertemplate=f"{label}: %{{y:.0f}} %<extra></extra>",
+                ),
+                row=1,
+                col=2,
+            )
+        d = rows.iloc[0]
+        fig.update_layout(
+            title_text=f"{name}: N = {d['N']}, K = {d['K']}, |Σ_X| = {d['group_order']}, "
+            f"{d['free_parameters']} free parameters"
+        )
+        figs[name] = fig
+    out = switcher(figs, label="training set")
+    # the menu on the left, above the panels: clear of the mode bar and of the panel titles
+    out.layout.updatemenus[0].update(x=0.0, xanchor="left", y=1.2, yanchor="bottom")
+    out.layout.annotations = [a for a in out.layout.annotations if a.text != "training set"]
+    # the switcher keeps the subplot layout but not plotly's grid: address the axes by name
+    out.update_layout(
+        yaxis={"autorange": "reversed", "title_text": "row i", "dtick": 1},
+        xaxis={"title_text": "column j", "dtick": 1},
+        margin={"t": 120},
+        title={"y": 0.97, "yanchor": "top"},
+        yaxis2={"title_text": "reproduced (%)", "range": [0, 103]},
+        barmode="group",
+        height=430,
+        legend={"orientation": "h", "y": -0.32},
+    )
+    return out
