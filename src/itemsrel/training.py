@@ -277,6 +277,24 @@ def _label(phi: Activation) -> str:
     return phi.name if (phi.shift == 0 and phi.gain == 1) else phi.label
 
 
+def _given_hidden_weights(
+    W0: Any, B: int, H: int, N: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``W0 = (W1, W2)`` of a hidden-layer network, shapes (H, N) and (N, H) or with a leading B,
+    broadcast to (B, H, N) and (B, N, H); finite."""
+    if not isinstance(W0, tuple | list) or len(W0) != 2:
+        raise ValueError("with a hidden layer, W0 must be a pair (W1, W2)")
+    out = []
+    for name, arr, shape in (("W1", W0[0], (H, N)), ("W2", W0[1], (N, H))):
+        a = np.asarray(arr, dtype=float)
+        if a.shape not in (shape, (B, *shape)):
+            raise ValueError(f"{name} must have shape {shape} or {(B, *shape)}, got {a.shape}")
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{name} must be finite")
+        out.append(np.broadcast_to(a, (B, *shape)).copy())
+    return out[0], out[1]
+
+
 def _hidden_weights(
     seeds: Sequence[int], H: int, N: int, sigma: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -326,7 +344,8 @@ def train(
 
     X: (K, N) binary items shared by all networks, or (B, K, N), one training set per network.
     ``targets`` (same shape as X) defaults to X (auto-association). ``init`` names the
-    initial weights (or pass ``W0``, shape (N, N) or (B, N, N)). ``lr`` and ``steps`` are the
+    initial weights (or pass ``W0``, shape (N, N) or (B, N, N); with a hidden layer the pair
+    ``(W1, W2)`` of shapes (H, N) and (N, H), each optionally with a leading B). ``lr`` and ``steps`` are the
     optimiser's learning rate and number of steps. ``regularization`` maps penalty names
     (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
     network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
@@ -365,10 +384,10 @@ def train(
     if hidden is not None:
         if isinstance(hidden, bool) or not isinstance(hidden, int | np.integer) or hidden < 1:
             raise ValueError(f"hidden must be None or a positive integer, got {hidden!r}")
-        if init != "normal" or W0 is not None:
+        if W0 is None and init != "normal":
             raise ValueError(
-                f"a hidden-layer network starts from init='normal' (N(0, sigma²) entries), got "
-                f"init={init!r}{' and W0' if W0 is not None else ''}; zeros would never learn"
+                f"a hidden-layer network starts from init='normal' (N(0, sigma²) entries) or from "
+                f"W0=(W1, W2), got init={init!r}; zeros would never learn"
             )
         psi = get_activation(hidden_activation)
     lam = _strengths(regularization, B)
@@ -384,7 +403,11 @@ def train(
 
     if psi is not None:
         H = int(hidden)  # type: ignore[arg-type]
-        W1_init, W2_init = _hidden_weights(seed_arr, H, N, sigma)
+        if W0 is None:
+            W1_init, W2_init = _hidden_weights(seed_arr, H, N, sigma)
+        else:
+            W1_init, W2_init = _given_hidden_weights(W0, B, H, N)
+            init = "given"
         params = [tensor(W1_init), tensor(W2_init)]
     elif W0 is None:
         params = [tensor(initial_weights(init, N, seed_arr, sigma))]
