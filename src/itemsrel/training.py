@@ -27,6 +27,17 @@ on one CPU thread: their tensor operations are too small to gain from parallel t
 busy machine the threads' synchronisation can stall a step for milliseconds. Larger ones use
 torch's thread setting. The caller's setting is restored afterwards.
 
+Mini-batches (``batch_size`` items per step instead of all K): ``sampling="iid"`` draws each
+step's items independently with replacement; ``sampling="epoch"`` reshuffles the K items once per
+epoch (a seeded permutation) and takes consecutive slices of ``batch_size`` from the concatenated
+permutations (an epoch boundary may fall inside a batch when ``batch_size`` does not divide K).
+The loss of a step is the mean over the batch's items. Each network draws its batches from its own
+stream, ``SeedSequence([data_seed, seed])`` (``data_seed=None`` means 0), so its batches do not
+depend on which other networks train beside it (batched equals looped). A batch's indices are
+sorted before use, so a batch's gradient depends only on which items it holds: with
+``sampling="epoch"`` and ``batch_size == K`` every step is exactly the full-batch step. History,
+final loss and gradient are always measured on the full training set.
+
 A network whose loss or weights become non-finite is reported as diverged: its weights are
 returned as NaN and a warning names how many diverged — never silently as a result.
 """
@@ -53,6 +64,7 @@ __all__ = [
     "OPTIMIZERS",
     "PARALLEL_WORK",
     "PENALTIES",
+    "SAMPLINGS",
     "TrainResult",
     "default_device",
     "initial_weights",
@@ -65,6 +77,9 @@ INITS = ("zeros", "ones", "uniform", "normal")
 #: Multiply-adds per matrix product (B·N²·K) below which training uses a single CPU thread.
 PARALLEL_WORK = 250_000
 OPTIMIZERS = ("sgd", "adam")
+SAMPLINGS = ("iid", "epoch")
+#: Steps of mini-batch indices drawn at once per network.
+_INDEX_CHUNK = 256
 PENALTIES = ("l1", "l2", "rate", "level")
 
 
@@ -153,6 +168,43 @@ def _seeds(seeds: int | Sequence[int]) -> NDArray[np.int64]:
     if np.any(arr < 0):
         raise ValueError("seeds must be non-negative")
     return arr.astype(np.int64)
+
+
+def data_streams(seeds: Sequence[int], data_seed: int | None = None) -> list[np.random.Generator]:
+    """One generator per network for mini-batch draws: ``SeedSequence([data_seed, seed])``.
+
+    Independent of the initial-weight stream (``default_rng(seed)``) and of the other networks.
+    """
+    ds = 0 if data_seed is None else int(data_seed)
+    return [np.random.default_rng(np.random.SeedSequence([ds, int(s)])) for s in seeds]
+
+
+class _BatchIndices:
+    """Sorted mini-batch indices, shape (steps, B, batch_size), drawn in chunks per network."""
+
+    def __init__(
+        self, K: int, batch_size: int, sampling: str, seeds: Sequence[int], data_seed: int | None
+    ) -> None:
+        self.K, self.b, self.sampling = K, batch_size, sampling
+        self.rngs = data_streams(seeds, data_seed)
+        self.left = [np.empty(0, dtype=np.int64) for _ in self.rngs]  # unused epoch indices
+
+    def chunk(self, n_steps: int) -> NDArray[np.int64]:
+        out = np.empty((n_steps, len(self.rngs), self.b), dtype=np.int64)
+        need = n_steps * self.b
+        for j, rng in enumerate(self.rngs):
+            if self.sampling == "iid":
+                draw = rng.integers(0, self.K, size=(n_steps, self.b))
+            else:
+                have = self.left[j]
+                epochs = -(-(need - have.size) // self.K)
+                if epochs > 0:
+                    perms = rng.permuted(np.tile(np.arange(self.K), (epochs, 1)), axis=1)
+                    have = np.concatenate([have, perms.ravel()])
+                draw, self.left[j] = have[:need].reshape(n_steps, self.b), have[need:]
+            out[:, j, :] = draw
+        out.sort(axis=-1)
+        return out
 
 
 @contextmanager
@@ -314,6 +366,9 @@ def train(
     record_every: int | None = None,
     device: str | torch.device | None = None,
     dtype: torch.dtype = torch.float64,
+    batch_size: int | None = None,
+    sampling: str = "iid",
+    data_seed: int | None = None,
 ) -> TrainResult:
     """Train ``len(seeds)`` networks ``y = φ(W x)`` on the training set X, all at once.
 
@@ -323,6 +378,9 @@ def train(
     optimiser's learning rate and number of full-batch steps. ``regularization`` maps penalty names
     (``l1``, ``l2``, ``rate``, ``level``) to strengths. ``stop_when_converged`` ends early once every
     network's gradient is below ``grad_tol`` (checked every ``check_every`` steps).
+    ``batch_size`` (None: full batch) items per step, drawn by ``sampling`` (``iid`` with
+    replacement, ``epoch`` reshuffled per epoch) from each network's stream seeded by
+    ``data_seed`` and its seed (see the module docstring).
     """
     Xn = _training_sets(X)
     K, N = Xn.shape[-2:]
@@ -341,6 +399,20 @@ def train(
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must lie in [0, 1), got {momentum}")
     steps = int(steps)
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"unknown sampling {sampling!r}; choose one of {', '.join(SAMPLINGS)}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or not 1 <= batch_size <= K
+    ):
+        raise ValueError(
+            f"batch_size must be None (full batch) or an integer in [1, K={K}], got {batch_size!r}"
+        )
+    if data_seed is not None and (
+        isinstance(data_seed, bool) or not isinstance(data_seed, (int, np.integer)) or data_seed < 0
+    ):
+        raise ValueError(f"data_seed must be None or a non-negative integer, got {data_seed!r}")
     lam = _strengths(regularization, B)
     dev = torch.device(device) if device is not None else default_device()
 
@@ -378,11 +450,18 @@ def train(
 
     identity = phi.name == "linear" and phi.gain == 1.0 and phi.shift == 0.0  # φ' = 1: skip it
 
-    def gradient(Wd: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def gradient(
+        Wd: torch.Tensor,
+        XT: torch.Tensor = XT,
+        TT: torch.Tensor = TT,
+        tXs: torch.Tensor = tXs,
+        per_network: bool = per_network,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        k = XT.shape[-1]
         if per_network:
             Z = torch.bmm(Wd, XT)
         else:
-            Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, K)
+            Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, k)
         Y, dY = (Z, None) if identity else phi.torch_value_and_grad(Z)
         E = Y - TT
         signal = E
@@ -395,20 +474,54 @@ def train(
         if per_network:
             G = torch.bmm(signal, tXs)
         else:
-            G = torch.mm(signal.view(B * N, K), tXs).view(B, N, N)
+            G = torch.mm(signal.view(B * N, k), tXs).view(B, N, N)
         if l1 is not None:
             G = G + l1 * torch.sign(Wd)
         if l2 is not None:
             G = G + l2 * Wd
         return G, E
 
+    def batch_gradient(Wd: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+        """Gradient of the mini-batch objective; idx (B, b) holds each network's items."""
+        if per_network:
+            rows = torch.arange(B, device=dev).unsqueeze(1)
+            Xb, Tb = tX[rows, idx], tT[rows, idx]  # (B, b, N)
+        else:
+            Xb, Tb = tX[idx], tT[idx]
+        G, _ = gradient(
+            Wd,
+            Xb.transpose(-1, -2),
+            Tb.transpose(-1, -2),
+            Xb * (2.0 / (idx.shape[1] * N)),
+            True,
+        )
+        return G
+
+    minibatch = batch_size is not None and not (sampling == "epoch" and batch_size == K)
+    batches = (
+        _BatchIndices(K, int(batch_size), sampling, seed_arr, data_seed) if minibatch else None
+    )
+    idx_chunk: torch.Tensor | None = None
+
     steps_run = 0
     with torch.no_grad(), _threads_for(B * N * N * K, dev):
         for step in range(steps):
-            G, E = gradient(W)
-            if step % record_every == 0:
-                hist_steps.append(step)
-                hist.append(E.pow(2).mean(dim=(1, 2)))
+            if batches is None:
+                G, E = gradient(W)
+                if step % record_every == 0:
+                    hist_steps.append(step)
+                    hist.append(E.pow(2).mean(dim=(1, 2)))
+            else:
+                if step % record_every == 0:
+                    _, E = gradient(W)
+                    hist_steps.append(step)
+                    hist.append(E.pow(2).mean(dim=(1, 2)))
+                j = step % _INDEX_CHUNK
+                if j == 0:
+                    n = min(_INDEX_CHUNK, steps - step)
+                    idx_chunk = torch.as_tensor(batches.chunk(n), device=dev)
+                assert idx_chunk is not None
+                G = batch_gradient(W, idx_chunk[j])
             update(G)
             steps_run = step + 1
             if stop_when_converged and steps_run % check_every == 0:
@@ -459,5 +572,8 @@ def train(
             "regularization": {k: v.tolist() for k, v in lam.items()},
             "level_target": level_target,
             "device": str(dev),
+            "batch_size": batch_size,
+            "sampling": sampling,
+            "data_seed": data_seed,
         },
     )

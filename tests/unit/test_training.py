@@ -415,3 +415,102 @@ def test_small_problems_run_single_threaded_and_restore_the_setting(monkeypatch)
         assert seen == [2, 2]
     finally:
         torch.set_num_threads(before)
+
+
+# ---- mini-batches -------------------------------------------------------------------------------
+
+
+def test_iid_batches_reproducible_per_seed_and_different_per_network() -> None:
+    X = _random_set(8, 5, 11)
+    kw = dict(activation="tanh", init="normal", lr=0.05, steps=300, batch_size=2, device="cpu")
+    a = train(X, seeds=[0, 1, 2], data_seed=7, **kw)
+    b = train(X, seeds=[0, 1, 2], data_seed=7, **kw)
+    np.testing.assert_array_equal(a.W, b.W)
+    # batched equals looped: a network's batches do not depend on its neighbours
+    for i, s in enumerate([0, 1, 2]):
+        one = train(X, seeds=[s], data_seed=7, **kw)
+        np.testing.assert_array_equal(one.W[0], a.W[i])
+    # same initial weights, different data streams -> different results
+    same_init = train(X, seeds=[0, 1], data_seed=7, W0=np.zeros((8, 8)), **kw)
+    assert np.abs(same_init.W[0] - same_init.W[1]).max() > 1e-3
+    # another data seed changes the batches (and hence the weights)
+    c = train(X, seeds=[0, 1, 2], data_seed=8, **kw)
+    assert np.abs(c.W - a.W).max() > 1e-3
+    # and differs from full-batch training
+    full = train(X, seeds=[0, 1, 2], **{k: v for k, v in kw.items() if k != "batch_size"})
+    assert np.abs(full.W - a.W).max() > 1e-3
+
+
+def test_batch_indices_iid_and_epoch() -> None:
+    from itemsrel.training import _BatchIndices
+
+    iid = _BatchIndices(5, 3, "iid", [0, 1], 4).chunk(400)
+    assert iid.shape == (400, 2, 3) and iid.min() == 0 and iid.max() == 4
+    assert np.all(np.diff(iid, axis=-1) >= 0)  # sorted within a batch
+    assert (np.diff(iid, axis=-1) == 0).any()  # with replacement: repeats occur
+    assert not np.array_equal(iid[:, 0], iid[:, 1])
+    # epoch: every epoch is a permutation; with batch 2 of K=4, two consecutive batches = one epoch
+    stream = _BatchIndices(4, 2, "epoch", [3], 0)
+    ep = np.concatenate([stream.chunk(5), stream.chunk(7)])[:, 0, :]  # chunks continue the stream
+    for e in range(6):
+        assert sorted(ep[2 * e : 2 * e + 2].ravel().tolist()) == [0, 1, 2, 3]
+    # a batch that does not divide K: the stream of concatenated permutations is sliced
+    odd = _BatchIndices(5, 3, "epoch", [3], 0).chunk(5)[:, 0, :]
+    counts = np.bincount(odd.ravel(), minlength=5)
+    assert counts.tolist() == [3, 3, 3, 3, 3]  # 15 draws = exactly 3 epochs
+
+
+@pytest.mark.parametrize("activation", ["linear", "sigmoid"])
+def test_epoch_batch_of_all_items_equals_full_batch_exactly(activation: str) -> None:
+    X = _random_set(8, 4, 8)
+    kw = dict(activation=activation, init="normal", lr=0.2, steps=200, seeds=[0, 1], device="cpu")
+    full = train(X, **kw)
+    ep = train(X, batch_size=4, sampling="epoch", data_seed=3, **kw)
+    np.testing.assert_array_equal(ep.W, full.W)
+    np.testing.assert_array_equal(ep.loss_history, full.loss_history)
+
+
+def test_minibatch_sgd_step_matches_plain_loop() -> None:
+    """One network, SGD on batches drawn from its stream: the mean-over-batch gradient by hand."""
+    from itemsrel.training import data_streams
+
+    X = _random_set(6, 4, 5)
+    res = train(
+        X, init="normal", lr=0.1, steps=7, seeds=[2], batch_size=2, data_seed=9, device="cpu"
+    )
+    W = initial_weights("normal", 6, [2])[0]
+    rng = data_streams([2], 9)[0]
+    idx = np.sort(rng.integers(0, 4, size=(7, 2)), axis=-1)
+    for t in range(7):
+        Xb = X[idx[t]].astype(float)
+        G = 2.0 / (2 * 6) * (Xb @ W.T - Xb).T @ Xb
+        W = W - 0.1 * G
+    np.testing.assert_allclose(res.W[0], W, rtol=0, atol=1e-13)
+
+
+def test_minibatch_per_network_sets_equal_separate_runs() -> None:
+    sets = np.stack([_random_set(6, 4, s) for s in (1, 2)])
+    kw = dict(
+        activation="tanh", init="normal", lr=0.1, steps=100, batch_size=3, data_seed=1, device="cpu"
+    )
+    both = train(sets, seeds=[4, 5], **kw)
+    for i, s in enumerate([4, 5]):
+        one = train(sets[i], seeds=[s], **kw)
+        np.testing.assert_allclose(both.W[i], one.W[0], rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"batch_size": 0},
+        {"batch_size": 5},
+        {"batch_size": 2.0},
+        {"batch_size": True},
+        {"batch_size": 2, "sampling": "shuffle"},
+        {"batch_size": 2, "data_seed": -1},
+        {"batch_size": 2, "data_seed": 1.5},
+    ],
+)
+def test_minibatch_validation(kwargs: dict) -> None:
+    with pytest.raises(ValueError, match=r"batch_size|sampling|data_seed"):
+        train(_random_set(5, 4, 1), steps=2, device="cpu", **kwargs)
