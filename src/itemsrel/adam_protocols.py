@@ -41,8 +41,12 @@ __all__ = [
 
 #: The printed matrices (§3.1.1), the W₀ entry "0.45004" read as 0.4504.
 PRINTED_ADAM: dict[str, NDArray[np.float64]] = {
-    "zeros": np.array([[0.5496, 0.4504, 0.4504], [0.4995, 0.5005, -0.4996], [0.4996, -0.4996, 0.5004]]),
-    "ones": np.array([[0.4504, 0.5496, 0.5496], [0.0522, 0.9478, -0.0522], [0.0489, -0.0489, 0.9511]]),
+    "zeros": np.array(
+        [[0.5496, 0.4504, 0.4504], [0.4995, 0.5005, -0.4996], [0.4996, -0.4996, 0.5004]]
+    ),
+    "ones": np.array(
+        [[0.4504, 0.5496, 0.5496], [0.0522, 0.9478, -0.0522], [0.0489, -0.0489, 0.9511]]
+    ),
 }
 #: Standard deviation of the error of rounding to 4 decimals (uniform on ±0.5·10⁻⁴).
 ROUNDING_SD = 1e-4 / np.sqrt(12.0)
@@ -62,7 +66,9 @@ class Protocol:
 
     @property
     def name(self) -> str:
-        what = "full batch" if self.batch_size is None else f"batch {self.batch_size} {self.sampling}"
+        what = (
+            "full batch" if self.batch_size is None else f"batch {self.batch_size} {self.sampling}"
+        )
         return f"{what}, lr {self.lr:g}"
 
     @property
@@ -101,9 +107,17 @@ def adam_protocol_study(
             n = n_seeds if p.stochastic else 1
             W0 = np.concatenate([np.zeros((n, N, N)), np.ones((n, N, N))])
             res = train(
-                Xa, "linear", optimizer="adam", lr=p.lr, steps=p.steps, W0=W0,
-                seeds=list(range(n)) * 2, batch_size=p.batch_size, sampling=p.sampling,
-                data_seed=0, device="cpu",
+                Xa,
+                "linear",
+                optimizer="adam",
+                lr=p.lr,
+                steps=p.steps,
+                W0=W0,
+                seeds=list(range(n)) * 2,
+                batch_size=p.batch_size,
+                sampling=p.sampling,
+                data_seed=0,
+                device="cpu",
             )
             out[p.name] = {"zeros": res.W[:n], "ones": res.W[n:], "final_loss": res.final_loss}
         return out
@@ -121,7 +135,13 @@ def entry_table(samples: ArrayLike, printed: ArrayLike) -> pd.DataFrame:
     sd = S.std(axis=0, ddof=1) if len(S) > 1 else np.zeros_like(mean)
     z = (P - mean) / np.sqrt(sd**2 + ROUNDING_SD**2)
     rows = [
-        {"entry": f"w{i + 1}{j + 1}", "printed": P[i, j], "mean": mean[i, j], "sd": sd[i, j], "z": z[i, j]}
+        {
+            "entry": f"w{i + 1}{j + 1}",
+            "printed": P[i, j],
+            "mean": mean[i, j],
+            "sd": sd[i, j],
+            "z": z[i, j],
+        }
         for i in range(P.shape[0])
         for j in range(P.shape[1])
     ]
@@ -129,6 +149,6 @@ def entry_table(samples: ArrayLike, printed: ArrayLike) -> pd.DataFrame:
 
 
 def protocol_verdict(max_abs_z: float) -> str:
-    """"ruled out" when some printed entry lies more than :data:`Z_LIMIT` effective standard
+    """ "ruled out" when some printed entry lies more than :data:`Z_LIMIT` effective standard
     deviations from the protocol's mean, else "consistent"."""
     return "ruled out" if max_abs_z > Z_LIMIT else "consistent"

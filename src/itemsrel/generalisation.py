@@ -5,7 +5,10 @@ chapter 1 (:mod:`itemsrel.symmetry`):
 
 * the unseen binary patterns in ``span(X)``, which every *linear* auto-associator on X reproduces
   exactly (the relation it provably keeps);
-* the unseen *symmetry-consistent* patterns, those fixed by every element of Σ_X.
+* the unseen *symmetry-consistent* patterns, those fixed by every element of Σ_X — the book calls
+  them **Σ_X-fixed** (equivalently: X ∪ {y} keeps *at least* the symmetries of X). The paper's
+  §3.1.2 wording, "X ∪ {y} also has the symmetry group Σ_X", read literally asks that the group be
+  *exactly* Σ_X (**Σ_X-exact** patterns, a subset: a pattern that enlarges the group is excluded).
 
 :func:`generalisation_metrics` measures, for each of B networks ``y = φ(W x)`` (``W`` of shape
 ``(B, N, N)`` or ``(N, N)``), with the loss of eq. 7 (mean squared error over the N units):

@@ -63,7 +63,11 @@ def sweep_plane_loss(
             frames.append(frame[[*KEYS, "seed", "plane_loss", "grid"]])
         return pd.concat(frames, ignore_index=True)
 
-    params = {"sets": {k: v.tolist() for k, v in sets.items()}, "config": asdict(cfg), "grids": grid}
+    params = {
+        "sets": {k: v.tolist() for k, v in sets.items()},
+        "config": asdict(cfg),
+        "grids": grid,
+    }
     return cached("sweep-plane-loss", params, compute)
 
 

@@ -27,6 +27,8 @@ from scipy.optimize import least_squares, minimize
 
 from .activations import get_activation
 from .analytic import PAPER_X_PRIME
+from .cache import cached
+from .dynamics import basins, fixed_points, mesh
 from .training import pattern_loss, train
 
 __all__ = [
@@ -37,9 +39,10 @@ __all__ = [
     "fit_column",
     "gain_from_train_loss",
     "gain_of",
-    "retrain",
     "model_table",
     "model_weights",
+    "retrain",
+    "table_one_study",
     "trained_columns",
 ]
 
@@ -147,9 +150,7 @@ def fit_column(
 
     def residuals(p: NDArray) -> NDArray:
         cc, gains = unpack(p)
-        out = [
-            (model_table(cc, a, gains.get(a, 1.0))[rows] - table[a][rows]) / tol for a in acts
-        ]
+        out = [(model_table(cc, a, gains.get(a, 1.0))[rows] - table[a][rows]) / tol for a in acts]
         return np.concatenate(out)
 
     rng = np.random.default_rng(seed)
@@ -194,7 +195,11 @@ def gain_from_train_loss(activation: str, loss: ArrayLike) -> NDArray[np.float64
 
 
 def retrain(
-    c: ArrayLike, activation: str, gain: float | None = None, lr: float = 0.1, max_steps: int = 60_000
+    c: ArrayLike,
+    activation: str,
+    gain: float | None = None,
+    lr: float = 0.1,
+    max_steps: int = 60_000,
 ) -> tuple[int, NDArray[np.float64]]:
     """Train on X' with plain full-batch SGD (learning rate ``lr``) from ``W0 = [c | 0]`` for the
     number of steps at which columns 2, 3 reach ``gain`` (first step at or above it; the linear
@@ -202,16 +207,80 @@ def retrain(
     c = np.asarray(c, dtype=float)
     W0 = np.column_stack([c, np.zeros((3, 2))])
     if activation == "linear":
-        return max_steps, train(PAPER_X_PRIME, "linear", optimizer="sgd", lr=lr, steps=max_steps,
-                                W0=W0, device="cpu").W[0]
+        return max_steps, train(
+            PAPER_X_PRIME, "linear", optimizer="sgd", lr=lr, steps=max_steps, W0=W0, device="cpu"
+        ).W[0]
     if gain is None:
         raise ValueError("gain is required for tanh and sigmoid")
-    probe = train(PAPER_X_PRIME, activation, optimizer="sgd", lr=lr, steps=max_steps, W0=W0,
-                  record_every=1, device="cpu")
+    probe = train(
+        PAPER_X_PRIME,
+        activation,
+        optimizer="sgd",
+        lr=lr,
+        steps=max_steps,
+        W0=W0,
+        record_every=1,
+        device="cpu",
+    )
     g = gain_from_train_loss(activation, probe.loss_history[:, 0])
     reached = np.flatnonzero(g >= gain)
     if len(reached) == 0:
         raise ValueError(f"gain {gain} not reached in {max_steps} steps at lr {lr}")
     steps = int(probe.history_steps[reached[0]])
-    return steps, train(PAPER_X_PRIME, activation, optimizer="sgd", lr=lr, steps=steps, W0=W0,
-                        device="cpu").W[0]
+    return steps, train(
+        PAPER_X_PRIME, activation, optimizer="sgd", lr=lr, steps=steps, W0=W0, device="cpu"
+    ).W[0]
+
+
+def _reach_counts(W: NDArray[np.float64]) -> dict[str, int]:
+    """How many of the paper's 125 starts on [0,1]^3 reach each fixed point in 25 steps."""
+    fps = fixed_points(W, "tanh")
+    b = basins(W, "tanh", mesh(), steps=25, points=fps)
+    return {k: v for k, v in b.counts().items() if v}
+
+
+def table_one_study(lr: float = 0.1, sigmoid_lr: float = 0.3) -> dict[str, object]:
+    """Everything chapter 3 shows about the inverse problem, cached.
+
+    Keys: ``fits`` (activation group → list of :class:`ColumnFit`: "linear+tanh", "tanh",
+    "sigmoid" (all rows but 0/1/1), "sigmoid, all rows", "linear+tanh+sigmoid", "sigmoid with the
+    linear+tanh column"); ``c`` (the best linear+tanh column); ``retrained`` (activation →
+    (steps, W) from ``W0 = [c | 0]``, sigmoid from its own column); ``tables`` (activation → the
+    eight losses of the retrained network); ``zero_column`` (the tanh network with column 1 set to
+    0); ``reach`` ("table-consistent" / "zero column" → basin counts of the 125 starts).
+    """
+
+    def compute() -> dict[str, object]:
+        fits = {
+            "linear+tanh": fit_column(["linear", "tanh"]),
+            "tanh": fit_column(["tanh"]),
+            "sigmoid": fit_column(["sigmoid"], rows=[0, 1, 2, 4, 5, 6, 7]),
+            "sigmoid, all rows": fit_column(["sigmoid"]),
+            "linear+tanh+sigmoid": fit_column(["linear", "tanh", "sigmoid"]),
+        }
+        c = fits["linear+tanh"][0].c
+        fits["sigmoid with the linear+tanh column"] = fit_column(["sigmoid"], c=c, starts=5)
+        sig = fits["sigmoid"][0]
+        retrained = {
+            "linear": retrain(c, "linear", lr=lr, max_steps=20_000),
+            "tanh": retrain(
+                c, "tanh", fits["linear+tanh"][0].gains["tanh"], lr=lr, max_steps=20_000
+            ),
+            "sigmoid": retrain(
+                sig.c, "sigmoid", sig.gains["sigmoid"], lr=sigmoid_lr, max_steps=20_000
+            ),
+        }
+        tables = {a: pattern_loss(W, TABLE1_PATTERNS, a) for a, (_, W) in retrained.items()}
+        Wt = retrained["tanh"][1]
+        zero = Wt.copy()
+        zero[:, 0] = 0.0
+        return {
+            "fits": fits,
+            "c": c,
+            "retrained": retrained,
+            "tables": tables,
+            "zero_column": zero,
+            "reach": {"table-consistent": _reach_counts(Wt), "zero column": _reach_counts(zero)},
+        }
+
+    return cached("table-one-study", {"lr": lr, "sigmoid_lr": sigmoid_lr, "table": TABLE1}, compute)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import norm
+from scipy.stats import chi2, norm
 
 from .cache import cached
 from .linear_theory import projector
@@ -41,6 +41,7 @@ __all__ = [
     "gd_lambda3_normal",
     "gd_mean_limit",
     "lambda3_study",
+    "normal_draw_plausibility",
     "plane_basis",
     "plane_spectrum",
     "solves_to_precision",
@@ -160,7 +161,9 @@ def lambda3_study(
 
     def compute() -> dict[tuple[str, str], dict[str, NDArray[np.float64]]]:
         seeds = list(range(n))
-        W0 = np.concatenate([initial_weights(INIT_LAWS[k][0], N, seeds, INIT_LAWS[k][1]) for k in laws])
+        W0 = np.concatenate(
+            [initial_weights(INIT_LAWS[k][0], N, seeds, INIT_LAWS[k][1]) for k in laws]
+        )
         out = {}
         for opt, kw in (
             ("SGD", {"optimizer": "sgd", "lr": 1.0, "steps": 300}),
@@ -181,3 +184,14 @@ def lambda3_study(
 
     params = {"X": Xn, "n": n, "laws": list(laws), "adam_lr": adam_lr, "adam_steps": adam_steps}
     return cached("lambda3-study", params, compute)
+
+
+def normal_draw_plausibility(W: ArrayLike, X: ArrayLike, sigma: float = 1.0) -> dict[str, float]:
+    """How plausible a gradient-descent solution W is as coming from i.i.d. N(0, σ²) initial
+    weights: W u = W0 u (u the unit normal; P u = 0) is then an N(0, σ² I_N) vector, so
+    ``|W u|² / σ²`` follows χ²_N. Returns ``norm2`` (|W u|²/σ²) and the lower and upper tail
+    probabilities ``p_below`` = P(χ²_N ≤ norm2) and ``p_above``."""
+    _, u = plane_basis(X)
+    v = np.asarray(W, dtype=float) @ u
+    q = float(v @ v) / sigma**2
+    return {"norm2": q, "p_below": float(chi2.cdf(q, len(u))), "p_above": float(chi2.sf(q, len(u)))}

@@ -57,3 +57,16 @@ def test_errors():
         model_weights([1, 2], "tanh")
     with pytest.raises(ValueError, match="empty"):
         fit_column([])
+
+
+def test_retrain_reaches_the_gain():
+    from itemsrel.table_one import retrain
+
+    c = np.array([0.2, 0.1, -0.3])
+    steps, W = retrain(c, "tanh", gain=1.5, lr=0.1, max_steps=5000)
+    np.testing.assert_array_equal(W[:, 0], c)
+    assert 1.5 <= W[1, 1] < 1.5 + 1e-3 and steps > 0
+    steps2, W2 = retrain(c, "sigmoid", gain=2.0, lr=0.3, max_steps=5000)
+    assert 2.0 <= W2[1, 1] < 2.0 + 5e-3 and steps2 > 0
+    with pytest.raises(ValueError, match="not reached"):
+        retrain(c, "tanh", gain=50.0, lr=0.1, max_steps=100)

@@ -75,3 +75,16 @@ def test_study_small(tmp_cache):
     np.testing.assert_allclose(out["SGD", "N(0,1)"]["lambda3"], np.einsum("i,bij,j->b", u, W0, u), atol=1e-8)
     with pytest.raises(ValueError, match="law"):
         lambda3_study(PAPER_X, n=20, laws=("cauchy",))
+
+
+def test_normal_draw_plausibility():
+    from itemsrel.third_eigenvalue import normal_draw_plausibility
+
+    P = projector(PAPER_X)
+    out = normal_draw_plausibility(P, PAPER_X)
+    assert out["norm2"] < 1e-24 and out["p_below"] < 1e-30
+    W0 = np.diag([1.0, 2.0, 3.0])
+    _, u = plane_basis(PAPER_X)
+    out = normal_draw_plausibility(gd_limit(PAPER_X, W0), PAPER_X)
+    assert out["norm2"] == pytest.approx(float(np.sum((W0 @ u) ** 2)))
+    assert out["p_below"] + out["p_above"] == pytest.approx(1.0)
