@@ -267,7 +267,7 @@ def table_one_study(lr: float = 0.1, sigmoid_lr: float = 0.3) -> dict[str, objec
                 c, "tanh", fits["linear+tanh"][0].gains["tanh"], lr=lr, max_steps=20_000
             ),
             "sigmoid": retrain(
-                sig.c, "sigmoid", sig.gains["sigmoid"], lr=sigmoid_lr, max_steps=20_000
+                sig.c, "sigmoid", sig.gains["sigmoid"], lr=sigmoid_lr, max_steps=40_000
             ),
         }
         tables = {a: pattern_loss(W, TABLE1_PATTERNS, a) for a, (_, W) in retrained.items()}
