@@ -32,10 +32,11 @@ def test_inversion_recovers_a_known_column():
     synthetic = {"linear": np.round(model_table(c_true, "linear"), 4),
                  "tanh": np.round(model_table(c_true, "tanh", g_true), 4)}
     fits = fit_column(["linear", "tanh"], synthetic, starts=30)
-    best = fits[0]
-    assert best.within
-    np.testing.assert_allclose(best.c, c_true, atol=2e-3)
-    assert best.gains["tanh"] == pytest.approx(g_true, abs=0.05)  # rounded in-plane rows pin it loosely
+    assert fits[0].within
+    # rounding can leave more than one column within tolerance; the true one must be among them
+    hit = [f for f in fits if f.within and np.allclose(f.c, c_true, atol=2e-3)]
+    assert hit
+    assert hit[0].gains["tanh"] == pytest.approx(g_true, abs=0.05)  # rounded in-plane rows pin it loosely
     # unrounded table: exact recovery
     exact = {"linear": model_table(c_true, "linear"), "tanh": model_table(c_true, "tanh", g_true)}
     best = fit_column(["linear", "tanh"], exact, starts=30, tol=1e-9)[0]
