@@ -5,7 +5,10 @@ chapter 1 (:mod:`itemsrel.symmetry`):
 
 * the unseen binary patterns in ``span(X)``, which every *linear* auto-associator on X reproduces
   exactly (the relation it provably keeps);
-* the unseen *symmetry-consistent* patterns, those fixed by every element of Σ_X.
+* the unseen *symmetry-consistent* patterns, those fixed by every element of Σ_X — the book calls
+  them **Σ_X-fixed** (equivalently: X ∪ {y} keeps *at least* the symmetries of X). The paper's
+  §3.1.2 wording, "X ∪ {y} also has the symmetry group Σ_X", read literally asks that the group be
+  *exactly* Σ_X (**Σ_X-exact** patterns, a subset: a pattern that enlarges the group is excluded).
 
 :func:`generalisation_metrics` measures, for each of B networks ``y = φ(W x)`` (``W`` of shape
 ``(B, N, N)`` or ``(N, N)``), with the loss of eq. 7 (mean squared error over the N units):
@@ -21,6 +24,9 @@ chapter 1 (:mod:`itemsrel.symmetry`):
     the near-linear regime of tanh and sigmoid);
 ``invariance_distance``
     Frobenius distance of W to the Σ_X-invariant matrices (0: W has the symmetry of eq. 3).
+
+:func:`plane_loss` measures what a plane attractor is about — continuous states: the mean loss
+over the points of a regular grid of the cube that lie in span(X) (see :func:`plane_points`).
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ from .symmetry import (
 )
 from .training import pattern_loss
 
-__all__ = ["METRICS", "TestPatterns", "generalisation_metrics"]
+__all__ = ["METRICS", "TestPatterns", "generalisation_metrics", "plane_loss", "plane_points"]
 
 #: Names of the metrics returned by :func:`generalisation_metrics`, in display order.
 METRICS = (
@@ -109,3 +115,69 @@ def generalisation_metrics(
         "mean_abs_preactivation": np.abs(pre).mean(axis=(1, 2)),
         "invariance_distance": np.atleast_1d(np.asarray(dist, dtype=float)),
     }
+
+
+#: Largest number of cube-grid points ``grid**N`` that :func:`plane_points` enumerates.
+MAX_GRID_POINTS = 5_000_000
+
+
+def plane_points(X: ArrayLike, grid: int = 11, atol: float = 1e-9) -> NDArray[np.float64]:
+    """The points of span(X) ∩ [0,1]^N on the regular grid {0, 1/(grid−1), …, 1}^N, shape (P, N).
+
+    A grid point g is kept when its distance to span(X) (``|g − P_X g|``, max norm) is at most
+    ``atol``. The set contains the zero pattern, the items and every binary pattern of the span;
+    for the paper's X' = {010, 001} and ``grid=11`` it is the 121 points (0, i/10, j/10).
+    ``grid**N`` points are enumerated (at most :data:`MAX_GRID_POINTS`: use a coarser grid for
+    long patterns).
+    """
+    Xn = as_training_set(X, max_n=None).astype(float)
+    if isinstance(grid, bool) or not isinstance(grid, int | np.integer) or grid < 2:
+        raise ValueError(f"grid must be an integer >= 2, got {grid!r}")
+    N = Xn.shape[1]
+    if grid**N > MAX_GRID_POINTS:
+        raise ValueError(
+            f"grid**N = {grid}**{N} exceeds {MAX_GRID_POINTS} points; choose a smaller grid"
+        )
+    Q, s, _ = np.linalg.svd(Xn.T, full_matrices=False)
+    Q = Q[:, s > 1e-10 * s.max()]  # orthonormal basis of span(X), (N, r)
+    ticks = np.linspace(0.0, 1.0, grid)
+    kept = []
+    # enumerate the cube grid in slabs over the first coordinate (bounded memory)
+    rest = np.stack(np.meshgrid(*[ticks] * (N - 1), indexing="ij"), axis=-1).reshape(-1, N - 1)
+    for t in ticks:
+        G = np.concatenate([np.full((len(rest), 1), t), rest], axis=1)
+        off = G - (G @ Q) @ Q.T
+        kept.append(G[np.max(np.abs(off), axis=1) <= atol])
+    return np.concatenate(kept)
+
+
+def plane_loss(
+    W: ArrayLike,
+    X: ArrayLike,
+    activation: str | Activation = "linear",
+    grid: int = 11,
+    chunk: int = 4096,
+) -> NDArray[np.float64] | float:
+    """Mean eq.-7 loss ``mean_i (φ(W y)_i − y_i)²`` over the points y of :func:`plane_points`.
+
+    ``W`` (N, N) → a float; (B, N, N) → shape (B,). ``X`` (K, N) is the training set whose span
+    is tested; ``grid`` the number of grid values per axis. 0 means the network keeps every
+    tested point of the plane exactly (e.g. the projector onto span(X) with the linear
+    activation). Points are processed ``chunk`` at a time (bounded memory for large batches).
+    """
+    phi = get_activation(activation)
+    Wa = np.asarray(W, dtype=float)
+    single = Wa.ndim == 2
+    Wb = Wa[None] if single else Wa
+    Xn = as_training_set(X, max_n=None)
+    N = Xn.shape[1]
+    if Wb.ndim != 3 or Wb.shape[1:] != (N, N):
+        raise ValueError(f"W must have shape (B, {N}, {N}) or ({N}, {N}), got {Wa.shape}")
+    if not np.all(np.isfinite(Wb)):
+        raise ValueError("W has non-finite entries (diverged networks have no plane loss)")
+    pts = plane_points(Xn, grid)
+    total = np.zeros(Wb.shape[0])
+    for start in range(0, len(pts), chunk):
+        total += pattern_loss(Wb, pts[start : start + chunk], phi).sum(axis=-1)
+    out = total / len(pts)
+    return float(out[0]) if single else out
