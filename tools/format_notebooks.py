@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LINE_LENGTH = 84
+LINE_LENGTH = 76  # the code box holds 77 characters at 1280 px (measured in Chromium)
 CHECK_COMMENT = "# NBVAL_CHECK_OUTPUT"
 CHECK_TAG = "nbval-check-output"
 SETUP_TAG = "remove-input"

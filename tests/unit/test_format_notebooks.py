@@ -31,7 +31,7 @@ def _nb() -> dict:
 
 
 def test_format_notebook_converts_and_is_idempotent() -> None:
-    nb = fmt.format_notebook(_nb(), "02_linear", line_length=84)
+    nb = fmt.format_notebook(_nb(), "02_linear", line_length=76)
     cells = nb["cells"]
     assert cells[1]["metadata"]["tags"] == ["remove-input"]
     assert cells[2]["metadata"]["tags"] == ["nbval-check-output"]
@@ -44,10 +44,10 @@ def test_format_notebook_converts_and_is_idempotent() -> None:
     assert len(cells) == 6  # the caption-only markdown cell is dropped
     text = "".join(cells[0]["source"])
     assert "{numref}`fig-02-linear-1`" in text and "Figure 2.9" in text  # unknown stays
-    again = fmt.format_notebook(copy.deepcopy(nb), "02_linear", line_length=84)
+    again = fmt.format_notebook(copy.deepcopy(nb), "02_linear", line_length=76)
     assert fmt.dump(again) == fmt.dump(nb)
 
 
 def test_ruff_leaves_unparsable_cells_alone() -> None:
-    out = fmt.ruff_format_many(["%timeit f(x)", "x=1", ""], line_length=84)
+    out = fmt.ruff_format_many(["%timeit f(x)", "x=1", ""], line_length=76)
     assert out == ["%timeit f(x)", "x = 1", ""]
