@@ -3,6 +3,8 @@
 #   make test   ruff + unit tests + nbval over every notebook + browser checks of the built site
 #   make lab    open the notebooks in JupyterLab (widgets work)
 #   make bench  run the benchmark suite, book build included (~6 min; not part of the tests)
+#   make format tools/format_notebooks.py: checked-cell tags, hidden setup, code formatted to the
+#               code box, figure captions as myst-nb metadata (make lint checks it)
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -17,7 +19,7 @@ export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) $(wildcard book/*.ipynb)
 
-.PHONY: book test lab bench install clean unit nbval browser lint
+.PHONY: book test lab bench install clean unit nbval browser lint format
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +37,10 @@ book: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks book/_ext tools notebooks book/*.ipynb
+	$(BIN)/python tools/format_notebooks.py --check
+
+format: $(STAMP)
+	$(BIN)/python tools/format_notebooks.py
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

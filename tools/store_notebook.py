@@ -2,8 +2,9 @@
 
 Usage: python tools/store_notebook.py NOTEBOOK [NOTEBOOK ...]
 
-Each notebook is executed top to bottom with the project's kernel; the outputs of cells that
-start with ``# NBVAL_CHECK_OUTPUT`` are kept (nbval compares them), all other outputs are
+Each notebook is executed top to bottom with the project's kernel; the outputs of checked cells
+(tag ``nbval-check-output``, or a legacy first line ``# NBVAL_CHECK_OUTPUT``) are kept (nbval
+compares them), all other outputs are
 cleared, so stored notebooks stay small and free of figure payloads; execution timestamps are
 dropped, so a re-stored notebook differs from the old one only where its checked outputs do.
 """
@@ -17,6 +18,11 @@ import nbformat
 from nbclient import NotebookClient
 
 MARKER = "# NBVAL_CHECK_OUTPUT"
+TAG = "nbval-check-output"
+
+
+def is_checked(cell) -> bool:
+    return TAG in cell.metadata.get("tags", []) or cell.source.lstrip().startswith(MARKER)
 
 
 def store(path: Path) -> None:
@@ -28,7 +34,7 @@ def store(path: Path) -> None:
         if cell.cell_type != "code":
             continue
         cell.metadata.pop("execution", None)  # timestamps: noise in every diff
-        if not cell.source.lstrip().startswith(MARKER):
+        if not is_checked(cell):
             cell.outputs = []
             cell.execution_count = None
     nb.metadata.pop("widgets", None)
