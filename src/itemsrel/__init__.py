@@ -11,6 +11,10 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.training` — the auto-associators y = φ(Wx) and y = φ(W₂ψ(W₁x)), many at once.
 - :mod:`itemsrel.runs` — labelled runs: a design table beside stacked arrays, selection by label.
 - :mod:`itemsrel.linear_theory` — closed-form limits of gradient descent on linear networks.
+- :mod:`itemsrel.third_eigenvalue` — λ₃ of trained linear networks and averages over
+  initialisations (chapter 2); :mod:`itemsrel.adam_protocols` — the paper's Adam runs under a grid
+  of mini-batch protocols (chapter 2); :mod:`itemsrel.table_one` — Table 1 as an inverse problem
+  (chapters 2 and 3).
 - :mod:`itemsrel.dynamics` — iteration, fixed points, stability and basins.
 - :mod:`itemsrel.verdicts` — one claim record, its verdict rules (against a printed number, paired
   over seeds, threshold, across settings) and one table, in the book's single vocabulary
@@ -20,20 +24,26 @@ A small textbook in code, one module per job:
   arguments, the function's and the package's source and the library versions).
 - :mod:`itemsrel.generalisation` — what a trained network does with unseen span and
   symmetry-consistent patterns, its operating regime and its symmetry (chapter 4).
+- :mod:`itemsrel.plane_sweep` — the sweep's networks measured on continuous points of the plane
+  (chapter 4).
 - :mod:`itemsrel.sweep` — the batched, cached regularisation sweep and its benefit criterion (chapter 4).
 - :mod:`itemsrel.gain` — the exact gain of penalised networks W = w·P (chapter 4).
 - :mod:`itemsrel.arc` — ARC-style puzzles answered by Σ_X, and what networks answer (chapter 5).
+- :mod:`itemsrel.generality` — training sets up to N = 10, the invariant weight space counted by
+  linear algebra, the two readings of symmetry-consistent, hidden-layer auto-associators (chapter 6).
 - :mod:`itemsrel.geometry` — representational geometry measures (kernel alignment, parallelism,
-  CCGP, dichotomy decoding) and the four-cluster, δ-XOR and aligned-kernel tasks (chapter 6).
+  CCGP, dichotomy decoding) and the four-cluster, δ-XOR and aligned-kernel tasks (chapter 7).
 - :mod:`itemsrel.hidden` — one-hidden-layer classifiers (trained by the engine), expected-gradient
-  fields (chapter 6).
+  fields (chapter 7).
 - :mod:`itemsrel.groups` — finite groups (cyclic, dihedral, symmetric) as multiplication tables;
-  words in x and y (chapter 7).
+  words in x and y (chapter 8).
 - :mod:`itemsrel.irreps` — irreducible representations, characters, isotypic projectors, fusion
-  rules of words (chapter 7).
+  rules of words (chapter 8).
 - :mod:`itemsrel.grokking` — two-layer networks learning group words (trained by the engine with
-  AdamW), grokking steps, irrep content of neurons (chapter 7).
-- :mod:`itemsrel.figures` — plotly figures in one style; :mod:`itemsrel.widgets` — ipywidgets.
+  AdamW), grokking steps, irrep content of neurons (chapter 8).
+- :mod:`itemsrel.figures` — plotly figures in one style; :mod:`itemsrel.widgets` — ipywidgets;
+  :mod:`itemsrel.live` — the static book's live panels (state for ``book/_static/live``);
+  :mod:`itemsrel.tables` — printed tables in one house style.
 
 Conventions: a training set has shape (n_items, N) with 0/1 entries; permutations act by
 (s·x)_i = x_{s(i)} and (s·W)_ij = W_{s(i)s(j)}; indices are 0-based in code and 1-based in

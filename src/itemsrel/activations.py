@@ -5,7 +5,7 @@ numpy arrays (dynamics, figures) and as a sympy expression (analytic solution fa
 with its derivative and its inverse on the open range. The paper uses the identity, the logistic
 sigmoid ``1/(1+exp(-g z))`` and ``tanh(z - c)``; ReLU and the two-sided saturating ``clip``
 ``min(max(z, 0), 1)`` are added for later chapters, GELU ``z Φ(z)`` and the quadratic ``z²`` for
-the hidden layer of chapter 7's group-word network. This is the book's one activation registry:
+the hidden layer of chapter 8's group-word network. This is the book's one activation registry:
 every model builds its activations here, and every name, gain and shift is validated here.
 
 Build one with :func:`get_activation`, e.g. ``get_activation("tanh", shift=0.5)`` for

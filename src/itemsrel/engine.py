@@ -1,8 +1,8 @@
 """The one training engine: the loop, the optimisers, seeding, threads, divergence — for every model.
 
 Every network of the book trains through :func:`fit`: the auto-associators ``y = φ(W x)`` and
-``y = φ(W₂ ψ(W₁ x))`` (:mod:`itemsrel.training`), chapter 6's hidden-layer classifier
-(:mod:`itemsrel.hidden`) and chapter 7's group-word network (:mod:`itemsrel.grokking`). A model
+``y = φ(W₂ ψ(W₁ x))`` (:mod:`itemsrel.training`), chapter 7's hidden-layer classifier
+(:mod:`itemsrel.hidden`) and chapter 8's group-word network (:mod:`itemsrel.grokking`). A model
 declares its parameters (torch tensors with a leading network dimension B), their initialisation
 per seed and its gradient; the engine owns the rest:
 

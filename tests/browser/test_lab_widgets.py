@@ -259,10 +259,10 @@ PANEL_NOTEBOOKS = {
     "notebooks/03_nonlinear.ipynb": (False, True),
     "notebooks/04_regularisation.ipynb": (False, False),
     "notebooks/05_arc.ipynb": (True, False),
-    "notebooks/06_representations.ipynb": (True, False),
-    "notebooks/07_group_words.ipynb": (True, False),
+    "notebooks/07_representations.ipynb": (True, False),
+    "notebooks/08_group_words.ipynb": (True, False),
 }
-PANEL_CHANGE_TIMEOUT_MS = 120_000  # one recompute (chapter 7 trains a network per change)
+PANEL_CHANGE_TIMEOUT_MS = 120_000  # one recompute (chapter 8 trains a network per change)
 STRESS_CHANGES = 100  # changes of a 3-D panel before every 3-D figure must still draw
 
 # Install change trackers on every live panel: the time of the last DOM change or plotly redraw

@@ -19,7 +19,7 @@ SITE_DIR = Path(
 #: Chapter pages with live panels (the explorers).
 PANEL_PAGES = [f"notebooks/{stem}.html" for stem in (
     "01_symmetry", "02_linear", "03_nonlinear", "04_regularisation", "05_arc",
-    "06_representations", "07_group_words",
+    "07_representations", "08_group_words",
 )]
 #: Chapter pages with 3-D figures behind a dropdown.
 MENU_PAGES = ["notebooks/02_linear.html", "notebooks/03_nonlinear.html"]

@@ -1,7 +1,7 @@
 """The oracle suite of the one training engine, parametrised over the book's three models.
 
-For the auto-associator (:func:`train`), chapter 6's hidden-layer classifier (:func:`train_hidden`)
-and chapter 7's group-word network (:func:`train_words`): the engine's networks equal a plain
+For the auto-associator (:func:`train`), chapter 7's hidden-layer classifier (:func:`train_hidden`)
+and chapter 8's group-word network (:func:`train_words`): the engine's networks equal a plain
 per-network autograd loop with ``torch.optim``; a batch of networks equals the networks trained
 one at a time; the same call gives the same numbers and other seeds give other numbers. Then the
 gradient-descent limits of chapter 2 and the engine's own parts (optimiser settings, dtype,

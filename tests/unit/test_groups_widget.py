@@ -1,4 +1,4 @@
-"""Chapter 7's panel checks a typed word before anything trains (no frozen kernel on a long word)."""
+"""Chapter 8's panel checks a typed word before anything trains (no frozen kernel on a long word)."""
 
 from __future__ import annotations
 

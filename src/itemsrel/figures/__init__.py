@@ -6,7 +6,7 @@
 - :mod:`.switch` — several precomputed figures behind one dropdown or slider (the static book).
 - :mod:`.symmetry`, :mod:`.nonlinear` — chapters 1 and 3; :mod:`.regularisation` — the sweep of
   chapter 4; :mod:`.arc` — patterns as polygons (chapter 5); :mod:`.geometry` — representational
-  geometry (chapter 6); :mod:`.groups` — grokking curves, irrep structure, word tables (chapter 7).
+  geometry (chapter 7); :mod:`.groups` — grokking curves, irrep structure, word tables (chapter 8).
 """
 
 from .flow import flow_figure, flow_traces

@@ -3,7 +3,7 @@
 - :mod:`.controls` — training controls and :func:`live_panel`; :mod:`.patterns` — an editor for
   lists of binary patterns.
 - :mod:`.explorer` (chapter 1), :mod:`.network` (chapters 2–4), :mod:`.arc` (chapter 5),
-  :mod:`.geometry` (chapter 6), :mod:`.groups` (chapter 7).
+  :mod:`.geometry` (chapter 7), :mod:`.groups` (chapter 8).
 """
 
 from .controls import TrainingControls, live_panel
