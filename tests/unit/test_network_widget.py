@@ -65,7 +65,7 @@ def test_every_control_changes_the_output_in_place():
     # the heat map shows the W the summary describes
     W = network_view(PAPER_X, "tanh", "zeros", "sgd", 0.1, {"l2": 0.01}, steps=1000, seed=3,
                      sigma=0.1, batch_size=1, sampling="epoch", data_seed=3).W
-    np.testing.assert_allclose(_array(panel.figures[0].data[0].z)[::-1], W, atol=1e-12)
+    np.testing.assert_allclose(_array(panel.figures[0].data[0].z), W, atol=1e-12)  # row i = unit i
     assert "seed 3" in text and "σ = 0.1" in text and "at most 1000 steps" in text
     assert "mini-batches of 1 (epoch)" in text
     ctl["mini-batch"].value = 4  # more than K = 2 items: refused in the panel, last result kept

@@ -257,8 +257,10 @@ def _weights_losses_layout(N: int) -> str:
         subplot_titles=("weights W", "loss per pattern"),
         horizontal_spacing=0.12,
     )
-    fig.update_xaxes(type="category", title_text="from unit j", row=1, col=1)
-    fig.update_yaxes(type="category", title_text="to unit i", row=1, col=1)
+    fig.update_xaxes(title_text="from unit j", dtick=1, showgrid=False, row=1, col=1)
+    fig.update_yaxes(
+        title_text="to unit i", dtick=1, autorange="reversed", showgrid=False, row=1, col=1
+    )
     fig.update_yaxes(title_text="loss (eq. 7)", rangemode="tozero", row=1, col=2)
     fig.update_xaxes(title_text="pattern (green: training item)", row=1, col=2)
     fig.update_layout(showlegend=False)
@@ -272,6 +274,12 @@ def network_items(view: NetworkView, activation: str) -> list[Any]:
     N = view.W.shape[0]
     zmax = float(np.max(np.abs(view.W))) or 1.0
     heat = matrix_trace(view.W, zmax, 2, showscale=False).to_plotly_json()
+    # numeric unit axes (row 1 on top): the same in the static page and in a FigureWidget, which
+    # does not apply a category axis to numeric-looking labels
+    units = list(range(1, N + 1))
+    heat.update(x=units, y=units, z=view.W.tolist())
+    if heat.get("text") is not None:
+        heat["text"] = np.vectorize(lambda v: f"{v:.2f}")(view.W).tolist()
     train_set = {tuple(r) for r in view.X.tolist()}
     bar = {
         "type": "bar",
