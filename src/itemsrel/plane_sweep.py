@@ -11,7 +11,6 @@ joined to the sweep's and summarised with :func:`itemsrel.sweep.summarise`. Cach
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
@@ -32,6 +31,7 @@ def default_grid(N: int) -> int:
     return 11 if N <= 4 else 5
 
 
+@cached("sweep-plane-loss", ignore=("progress",))
 def sweep_plane_loss(
     training_sets: Mapping[str, ArrayLike],
     config: SweepConfig | None = None,
@@ -63,12 +63,7 @@ def sweep_plane_loss(
             frames.append(frame[[*KEYS, "seed", "plane_loss", "grid"]])
         return pd.concat(frames, ignore_index=True)
 
-    params = {
-        "sets": {k: v.tolist() for k, v in sets.items()},
-        "config": asdict(cfg),
-        "grids": grid,
-    }
-    return cached("sweep-plane-loss", params, compute)
+    return compute()
 
 
 def with_plane_loss(df: pd.DataFrame, planes: pd.DataFrame) -> pd.DataFrame:

@@ -138,6 +138,7 @@ def solves_to_precision(W: ArrayLike, X: ArrayLike, decimals: int = 4) -> tuple[
     return res, 0.5 * 10.0 ** (-decimals) * float(Xn.sum(axis=1).max())
 
 
+@cached("lambda3-study")
 def lambda3_study(
     X: ArrayLike,
     n: int = 1000,
@@ -182,8 +183,7 @@ def lambda3_study(
                 }
         return out
 
-    params = {"X": Xn, "n": n, "laws": list(laws), "adam_lr": adam_lr, "adam_steps": adam_steps}
-    return cached("lambda3-study", params, compute)
+    return compute()
 
 
 def normal_draw_plausibility(W: ArrayLike, X: ArrayLike, sigma: float = 1.0) -> dict[str, float]:

@@ -42,7 +42,7 @@ def parse_patterns(text: str) -> NDArray[np.int8]:
     if len({len(r) for r in rows}) != 1:
         raise ValueError("every pattern must have the same length")
     if len(rows[0]) > MAX_N:
-        raise ValueError(f"patterns longer than N = {MAX_N} are not supported here")
+        raise ValueError(f"patterns longer than N = {MAX_N}: the lab handles N ≤ {MAX_N}")
     if len(rows) > _MAX_ITEMS:
         raise ValueError(f"at most {_MAX_ITEMS} patterns")
     return as_training_set(rows, max_n=MAX_N)
