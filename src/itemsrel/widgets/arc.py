@@ -160,7 +160,11 @@ class ArcExplorer:
         text, fig = self.view()
         if fig is None:
             raise ValueError(text)
-        return [HTML(f"<pre style='line-height:1.3'>{text}</pre>"), fig]
+        nets = (
+            f"networks: {self.optimizer.value}, learning rate {float(self.lr.value):.3g}, "
+            f"at most {int(self.steps.value)} steps, seed {int(self.seed.value)}"
+        )
+        return [HTML(f"<pre style='line-height:1.3'>{text}\n{nets}</pre>"), fig]
 
     def render(self) -> None:
         """Redraw the output for the current polygons (latest wins); an invalid set shows why

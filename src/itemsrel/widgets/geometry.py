@@ -202,7 +202,8 @@ def geometry_panel_items(
     )
     heading = (
         f"{view.name}, δ = {view.delta:g}, training noise σ = {view.sigma_train:g}, "
-        f"H = {view.result.config['hidden']}: {view.result.B} networks (seeds 0–{view.result.B - 1})\n"
+        f"H = {view.result.config['hidden']}: {view.result.B} networks (seeds 0–{view.result.B - 1}), "
+        f"{int(steps)} steps at learning rate {float(lr):.3g}\n"
     )
     timing = (
         f"timing: train {1e3 * view.timings.get('train', 0):.0f} ms, measure "

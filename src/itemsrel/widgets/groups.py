@@ -211,6 +211,10 @@ def grokking_explorer(
         )
         t = view.result.tasks[0]
         title = f"{t.group.name}: {t.word}, fraction {t.fraction:g}, λ = {t.weight_decay:g}"
-        return [curves_figure(view.result, title=title), view.text()]
+        settings = (
+            f"width {c_width.value}, {c_act.value}, {c_steps.value} steps at learning rate "
+            f"{c_lr.value:.3g}, seed {c_seed.value}"
+        )
+        return [curves_figure(view.result, title=title), settings + "\n" + view.text()]
 
     return live_panel(controls, items)
