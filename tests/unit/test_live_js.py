@@ -70,7 +70,10 @@ process.stdin.on("end", () => {
 
 SMOOTH = ("linear", "tanh", "shifted_tanh", "sigmoid")
 # Activations with their parameters as the JS takes them ({name, shift, gain}).
-ACT_SPECS = [{"name": a} for a in ACTIVATIONS] + [
+# The live module implements the auto-associator activations of chapters 1-5 (gelu and quadratic
+# belong to chapter 8's group-word network and are not offered on the static pages).
+LIVE_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in ("gelu", "quadratic"))
+ACT_SPECS = [{"name": a} for a in LIVE_ACTIVATIONS] + [
     {"name": "sigmoid", "gain": 2.0},
     {"name": "tanh", "shift": -0.3, "gain": 1.5},
 ]
