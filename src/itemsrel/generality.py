@@ -60,6 +60,7 @@ __all__ = [
     "random_cases_identity",
     "random_set",
     "reproduced",
+    "returns",
     "sweep",
     "weight_k_patterns",
 ]
@@ -210,7 +211,17 @@ def reproduced(
         return np.zeros((*W.shape[:-2], 0), dtype=bool)
     for row in P:
         as_pattern(row, W.shape[-1])
-    Y = phi(np.einsum("...ij,pj->...pi", W, P))
+    return returns(phi(np.einsum("...ij,pj->...pi", W, P)), P, tol)
+
+
+def returns(outputs: ArrayLike, patterns: ArrayLike, tol: float = 0.5) -> NDArray[np.bool_]:
+    """The reproduction criterion of :func:`reproduced` on given outputs: ``max_i |y_i − x_i| < tol``.
+
+    ``outputs`` (..., P, N) are a network's answers to ``patterns`` (P, N) — e.g. a training
+    result's ``predict(patterns)``, with or without a hidden layer; returns (..., P).
+    """
+    Y = np.asarray(outputs, dtype=float)
+    P = np.asarray(patterns, dtype=float)
     return np.abs(Y - P).max(axis=-1) < tol
 
 
@@ -478,8 +489,7 @@ def hidden_sweep(
                             if len(pts) == 0:
                                 out[key] = np.nan
                                 continue
-                            Y = res.predict(pts)[b]
-                            out[key] = float((np.abs(Y - pts).max(axis=-1) < tol).mean())
+                            out[key] = float(returns(res.predict(pts)[b], pts, tol).mean())
                         rows.append(row | {f"{k}_frac": v for k, v in out.items()})
     return pd.DataFrame(rows)
 

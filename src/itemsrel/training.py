@@ -103,7 +103,8 @@ class TrainResult:
     (B, N, H): the layers of a hidden-layer network (None without one); ``loss_history`` (R, B):
     data loss (eq. 7, mean over items) at the steps ``history_steps`` (R,); ``final_loss`` (B,);
     ``grad_max`` (B,): largest absolute entry of the objective's gradient at the end;
-    ``converged`` (B,): finite and ``grad_max <= grad_tol``; ``diverged`` (B,); ``steps_run``;
+    ``converged`` (B,): finite and ``grad_max <= grad_tol``, unless the gradient is exactly zero
+    with loss left over (a dead network, e.g. ReLU from zeros); ``diverged`` (B,); ``steps_run``;
     ``design``: one row per network (its labels: activation, init, optimiser, penalties, seed…).
     """
 
@@ -600,7 +601,10 @@ def train(
     final_loss[diverged] = np.nan
     grad_max[diverged] = np.nan
     with np.errstate(invalid="ignore"):
-        converged = ~diverged & (grad_max <= grad_tol)
+        # A gradient of exactly zero with loss left over is a dead network (e.g. ReLU units that
+        # never fire from a zero start), not a converged fit.
+        dead = ~diverged & (grad_max == 0.0) & (final_loss > 0.0)
+        converged = ~diverged & (grad_max <= grad_tol) & ~dead
     W_out = outs[0] if psi is None else np.einsum("bih,bhj->bij", outs[1], outs[0])
     design = pd.DataFrame(
         {

@@ -655,3 +655,14 @@ def test_predict_one_layer_and_validation() -> None:
 def test_hidden_layer_validation(kwargs: dict) -> None:
     with pytest.raises(ValueError):
         train(PAPER_X, steps=2, device="cpu", **kwargs)
+
+
+def test_a_dead_relu_network_is_not_converged():
+    """From zero weights every ReLU pre-activation is 0 and so is every gradient: the network never
+    moves, its loss stays at mean(x²) = 2/3 for X, and that is not a converged fit."""
+    X = [[1, 0, 1], [1, 1, 0]]
+    dead = train(X, "relu", init="zeros", steps=50, seeds=[0])
+    assert dead.grad_max[0] == 0.0 and dead.final_loss[0] == pytest.approx(2 / 3)
+    assert not dead.converged[0]
+    alive = train(X, "linear", init="zeros", lr=0.5, steps=3000, seeds=[0])
+    assert alive.converged[0]

@@ -15,7 +15,7 @@ __all__ = ["gallery_figure", "hidden_figure", "reproduced_by_size_figure", "stru
 
 _SHARES = (
     ("span_frac", "unseen patterns in span(X)"),
-    ("fixed_frac", "symmetry-consistent patterns (fixed by Σ_X)"),
+    ("fixed_frac", "unseen patterns fixed by Σ_X"),
 )
 
 

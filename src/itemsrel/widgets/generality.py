@@ -12,7 +12,7 @@ from IPython.display import HTML
 from numpy.typing import NDArray
 
 from ..figures.generality import structure_figure
-from ..generality import MAX_N, consistent_patterns, describe, reproduced
+from ..generality import MAX_N, consistent_patterns, describe, returns
 from ..patterns import as_training_set
 from ..symmetry import index_orbits, invariant_basis, span_patterns, symmetry_group
 from .controls import live_panel
@@ -93,8 +93,7 @@ def lab_view(
     rows = []
     for act in dict.fromkeys(("linear", activation)):
         res = _trained(X, act, hidden, steps)
-        W = res.W[0]
-        ok_train = reproduced(W, X, act) if not hidden else _pred_ok(res, X)
+        ok_train = returns(res.predict(X)[0], X)
         row = {
             "network": act + (f", hidden H={hidden}" if hidden else ""),
             "training items": f"{int(ok_train.sum())}/{len(X)}",
@@ -103,7 +102,7 @@ def lab_view(
             if len(P) == 0:
                 row[name] = "—"
                 continue
-            ok = reproduced(W, P, act) if not hidden else _pred_ok(res, P)
+            ok = returns(res.predict(P)[0], P)
             shown = ", ".join("".join(str(int(v)) for v in p) for p in P[ok][:4])
             more = "…" if ok.sum() > 4 else ""
             row[name] = f"{int(ok.sum())}/{len(P)}" + (f" ({shown}{more})" if ok.any() else "")
@@ -114,11 +113,6 @@ def lab_view(
         structure_figure(numbered, "Σ_X-invariant W: entries with one number are equal"),
         HTML(table.to_html(classes="itemsrel-table")),
     ]
-
-
-def _pred_ok(res: Any, P: NDArray) -> NDArray[np.bool_]:
-    Y = res.predict(P)[0]
-    return np.abs(Y - P).max(axis=-1) < 0.5
 
 
 def symmetry_lab(text: str = "101\n110") -> w.VBox:
