@@ -13,6 +13,7 @@ Example (the last line of a cell)::
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Iterable
 
@@ -76,7 +77,9 @@ class Table:
 
     def _repr_html_(self) -> str:
         shown = self._shown()
-        styler = shown.style.set_table_attributes(f'class="{" ".join(self.classes)}"')
+        # the element ids derive from the content, so stored outputs stay the same on re-execution
+        uid = hashlib.sha1(repr(self).encode()).hexdigest()[:8]
+        styler = shown.style.set_uuid(uid).set_table_attributes(f'class="{" ".join(self.classes)}"')
         if not self.index:
             styler = styler.hide(axis="index")
         if self.caption:

@@ -47,3 +47,11 @@ def test_series_and_bad_input() -> None:
         Table([[1, 2]])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="digits must be"):
         table(_frame(), digits=-1)
+
+
+def test_html_is_the_same_on_re_execution():
+    """nbval compares a checked cell's HTML: the table's element ids must not be random."""
+    df = pd.DataFrame({"a": [1.0, 2.5]}, index=["x", "y"])
+    first, again = table(df, caption="c")._repr_html_(), table(df, caption="c")._repr_html_()
+    assert first == again
+    assert table(df.assign(a=[1.0, 3.0]))._repr_html_() != table(df)._repr_html_()
