@@ -1,5 +1,6 @@
 # itemsrel: the two commands of the README's quick start, and a few helpers.
-#   make book   create .venv if needed, install, execute every chapter, build _build/html (-W)
+#   make book   create .venv if needed, install, execute every chapter, build _build/html (-W);
+#               tools/build_book.py runs `jupyter-book build` with one Sphinx process per core
 #   make test   ruff + unit tests + nbval over every notebook + browser checks of the built site
 #   make lab    open the notebooks in JupyterLab (widgets work)
 #   make bench  run the benchmark suite, book build included (~6 min; not part of the tests)
@@ -17,7 +18,10 @@ export JUPYTER_DATA_DIR := $(CURDIR)/$(VENV)/share/jupyter
 export JUPYTER_CONFIG_DIR := $(CURDIR)/$(VENV)/etc/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) $(wildcard book/*.ipynb)
+# Later chapters first: they take longest, so the parallel workers finish together.
+NOTEBOOKS := $(shell ls -r notebooks/*.ipynb) $(wildcard book/*.ipynb)
+# Processes for the unit tests, the notebooks and the book's execution (one per core).
+JOBS ?= $(shell nproc)
 
 .PHONY: book test lab bench install clean unit nbval browser lint format
 
@@ -31,7 +35,7 @@ install: $(STAMP)
 
 book: $(STAMP)
 	@start=$$(date +%s); \
-	$(BIN)/jupyter-book build --all -W -n --keep-going --path-output . . || exit 1; \
+	BOOK_JOBS=$(JOBS) $(BIN)/python tools/build_book.py --all -W -n --keep-going --path-output . . || exit 1; \
 	end=$$(date +%s); \
 	echo "Book built in $$((end-start)) s: open $(CURDIR)/_build/html/index.html"
 
@@ -43,10 +47,10 @@ format: $(STAMP)
 	$(BIN)/python tools/format_notebooks.py
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q -n $(JOBS) tests/unit
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly $(NOTEBOOKS)
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly $(NOTEBOOKS)
 
 browser: $(STAMP)
 	@test -f _build/html/index.html || $(MAKE) book

@@ -5,6 +5,7 @@ Environment variables (all optional; the defaults target this repository):
 * ``ITEMSREL_SITE_DIR``       the built HTML site (default ``<repo>/_build/html``)
 * ``ITEMSREL_SCREENSHOT_DIR`` where screenshots go (default ``<site dir>/../screenshots``)
 * ``ITEMSREL_CHROMIUM``       the browser executable (default ``/usr/bin/chromium``)
+* ``ITEMSREL_SCREENSHOTS``    ``full``: whole-page screenshots in light and dark mode (test_site.py)
 
 Playwright never downloads a browser here: Debian's chromium is launched with flags that keep it
 from phoning home, so that the only network traffic is what the pages themselves ask for.

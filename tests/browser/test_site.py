@@ -9,9 +9,21 @@ aborted:
 * every plotly figure (``.plotly-graph-div``) has drawn its ``svg.main-svg``;
 * math markup, if any, has been typeset by MathJax (``mjx-container``, no ``mjx-merror``);
 * every saved ipywidget view has been rendered by the HTML widget manager;
-* every link of the left table of contents points at a file of the build.
+* every link of the left table of contents points at a file of the build;
+* what a reader sees at 1280×900: no code or output block scrolls horizontally
+  (``scrollWidth <= clientWidth``), and no code block, output, table or figure reaches past the
+  right edge of the article column; no visible ``NBVAL`` text (checked cells carry a tag); every
+  figure of a cell output (outside live widgets) sits in a Sphinx ``figure`` whose caption carries
+  Sphinx's number (``Fig. 3.1``);
+* every chapter (``notebooks/*``) follows the template: the answer in one picture (a numbered
+  figure, in the opening or the first section), then its sections, then "Checking the claims",
+  "Explore", "Summary" and "Exercises", in that order, with at least one exercise and collapsed
+  solutions.
 
-A full-page screenshot of each page goes to ``_build/screenshots/<page path with / → ->.png``.
+Each page is loaded once. A screenshot of its first screen goes to
+``_build/screenshots/<page path with / → ->.png``; with ``ITEMSREL_SCREENSHOTS=full`` the whole
+page, and the whole page in the theme's dark mode to ``dark-<…>.png``, so that every figure can be
+looked at in both modes.
 Pages are discovered from the build, so new chapters are checked without touching this file.
 """
 
@@ -38,6 +50,10 @@ MISSING_BUILD = "<missing build>"
 PAGE_TIMEOUT_MS = 30_000  # navigation
 RENDER_TIMEOUT_MS = 20_000  # plotly / MathJax / widgets after load
 SETTLE_TIMEOUT_MS = 5_000  # late requests (fonts, MathJax extensions) after rendering
+SHOT_TIMEOUT_MS = 120_000  # a full-page screenshot of a long chapter takes seconds
+#: ``ITEMSREL_SCREENSHOTS=full``: full-page screenshots in light and dark mode (for looking at the
+#: pages; slow: a chapter is ~20 000 px tall). Otherwise the first screen in light mode only.
+FULL_SCREENSHOTS = os.environ.get("ITEMSREL_SCREENSHOTS", "") == "full"
 
 MATH_MARKUP = re.compile(r"""class=["'][^"']*\bmath\b""")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -45,6 +61,10 @@ REDIRECT = re.compile(
     r"""<meta\s+http-equiv=["']refresh["']\s+content=["']\s*\d+\s*;\s*url=([^"']+)["']""", re.I
 )
 NAV_LINKS = "nav.bd-docs-nav a[href]"
+#: pydata-sphinx-theme's dark mode, set the way its theme switch sets it.
+DARK_MODE = """() => { const html = document.documentElement;
+    html.dataset.mode = 'dark'; html.dataset.theme = 'dark';
+    localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }"""
 
 # Console errors seen before, with where the fix belongs (printed under a failure).
 KNOWN_CAUSES = {
@@ -186,6 +206,128 @@ def check_nav_links(page, base: str, page_path: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
+# The page a reader sees.
+
+CHAPTER = re.compile(r"^notebooks/\d\d_[^/]+\.html$")
+#: The chapter template's named sections, in order (a heading starts with its name).
+TEMPLATE = ["Checking the claims", "Explore", "Summary", "Exercises"]
+
+# Elements whose content must fit: code and output blocks, tables, figures (inside the article).
+JS_MEASURE = """() => {
+    const article = document.querySelector('article.bd-article') || document.querySelector('main');
+    if (!article) return {error: 'no article element'};
+    const right = article.getBoundingClientRect().right;
+    const describe = el => {
+        const cls = (el.className && el.className.baseVal === undefined) ? el.className : '';
+        const text = (el.innerText || el.textContent || '').trim().split('\\n')[0].slice(0, 70);
+        return `${el.tagName.toLowerCase()}.${String(cls).split(' ')[0]} «${text}»`;
+    };
+    const inWidget = el => !!el.closest('.jupyter-widgets, .widget-subarea, .cell_output .output.text_html .widget-area');
+    const scrolls = [];
+    for (const el of article.querySelectorAll('pre, div.highlight, div.cell_output, div.output, '
+                                              + 'div.cell_output table, div.pst-scrollable-table-container')) {
+        if (el.offsetParent === null) continue;           // not shown (collapsed, removed)
+        if (el.scrollWidth > el.clientWidth + 1)
+            scrolls.push(`${describe(el)} scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
+    }
+    const cut = [];
+    for (const el of article.querySelectorAll('pre, table, .plotly-graph-div, div.cell_output img')) {
+        if (el.offsetParent === null || inWidget(el)) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.right > right + 1)
+            cut.push(`${describe(el)} right edge ${Math.round(r.right)} > column ${Math.round(right)}`);
+    }
+    const figures = [];
+    for (const el of article.querySelectorAll('div.cell_output .plotly-graph-div, div.cell_output img')) {
+        if (inWidget(el)) continue;
+        const fig = el.closest('figure');
+        const number = fig && fig.querySelector('figcaption .caption-number');
+        if (!number || !/\\d/.test(number.textContent))
+            figures.push(`${el.tagName.toLowerCase()}#${el.id || '?'} after «${
+                (el.closest('.cell') && el.closest('.cell').previousElementSibling
+                 ? el.closest('.cell').previousElementSibling.innerText : '').trim().slice(0, 60)}»`);
+    }
+    const nbval = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!/NBVAL/.test(n.textContent)) continue;
+        const el = n.parentElement;
+        if (el && el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
+            nbval.push(n.textContent.trim().slice(0, 60));
+    }
+    const headings = [...article.querySelectorAll('section > h2')].map(h =>
+        h.textContent.replace(/[#¶]/g, '').replace(/^\\s*[\\d.]+\\s*/, '').trim());
+    // the answer in one picture: a numbered figure before the second section (in the opening or
+    // in a first section that presents it)
+    const h2s = [...article.querySelectorAll('section > h2')];
+    const firstFig = article.querySelector('figure');
+    const pictureFirst = !!(firstFig && (h2s.length < 2 ||
+        (firstFig.compareDocumentPosition(h2s[1]) & Node.DOCUMENT_POSITION_FOLLOWING)));
+    const exercises = article.querySelectorAll('.exercise').length;
+    const solutions = [...article.querySelectorAll('.solution')];
+    const openSolutions = solutions.filter(s => {
+        const body = s.querySelector('.admonition-body, section, .solution-content, p:not(.admonition-title)');
+        return (s.tagName === 'DETAILS' && s.open) || (s.tagName !== 'DETAILS' && !s.classList.contains('toggle-hidden')
+                && !s.classList.contains('dropdown') && body && body.offsetParent !== null);
+    }).length;
+    return {scrolls, cut, figures, nbval, headings, pictureFirst, exercises,
+            solutions: solutions.length, openSolutions};
+}"""
+
+
+def template_problems(headings: list[str]) -> list[str]:
+    """The template's sections missing or out of order among the chapter's ``<h2>`` titles."""
+    positions = []
+    for name in TEMPLATE:
+        hits = [i for i, h in enumerate(headings) if h == name or h.startswith(name + ":")]
+        if not hits:
+            return [f"no section {name!r} (sections: {headings})"]
+        positions.append(hits[0])
+    if positions != sorted(positions):
+        return [f"template sections out of order, expected {TEMPLATE}; sections: {headings}"]
+    if positions[0] == 0:
+        return [f"no chapter sections before {TEMPLATE[0]!r}: {headings}"]
+    return []
+
+
+def layout_problems(page, page_path: str) -> list[str]:
+    """What a reader would see wrong at 1280 px: scrolling or cut blocks, NBVAL text, unnumbered
+    figures, and for a chapter the template (sections, picture first, exercises, solutions)."""
+    result = page.evaluate(JS_MEASURE)
+    problems: list[str] = []
+    if "error" in result:
+        return [result["error"]]
+    if result["scrolls"]:
+        problems.append(
+            f"{len(result['scrolls'])} block(s) scroll horizontally:\n      "
+            + "\n      ".join(result["scrolls"][:12])
+        )
+    if result["cut"]:
+        problems.append(
+            f"{len(result['cut'])} element(s) reach past the column:\n      "
+            + "\n      ".join(result["cut"][:12])
+        )
+    if result["nbval"]:
+        problems.append(f"visible NBVAL text: {result['nbval'][:5]}")
+    if result["figures"]:
+        problems.append(
+            f"{len(result['figures'])} figure(s) without a numbered caption:\n      "
+            + "\n      ".join(result["figures"][:12])
+        )
+    if CHAPTER.match(page_path):
+        problems += template_problems(result["headings"])
+        if not result["pictureFirst"]:
+            problems.append("no figure (the answer in one picture) before the second section")
+        if result["exercises"] == 0:
+            problems.append("no sphinx-exercise exercise under Exercises")
+        if result["solutions"] == 0:
+            problems.append("no solutions (sphinx-exercise `solution` directives)")
+        if result["openSolutions"]:
+            problems.append(f"{result['openSolutions']} solution(s) shown open (must be collapsed)")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -259,7 +401,18 @@ def test_page(page_path: str, request: pytest.FixtureRequest) -> None:
         except PlaywrightTimeout:
             pass  # a page that never goes idle is judged as it is
         problems += check_nav_links(page, site_server, page_path)
-        page.screenshot(path=str(screenshot_dir / screenshot_name(page_path)), full_page=True)
+        problems += layout_problems(page, page_path)
+        shot = screenshot_dir / screenshot_name(page_path)
+        page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS, timeout=SHOT_TIMEOUT_MS)
+        if FULL_SCREENSHOTS:
+            # the theme's dark mode, switched as its own button does (no second page load)
+            page.evaluate(DARK_MODE)
+            page.wait_for_timeout(200)
+            page.screenshot(
+                path=str(shot.with_name("dark-" + shot.name)),
+                full_page=True,
+                timeout=SHOT_TIMEOUT_MS,
+            )
     finally:
         context.close()
 
