@@ -57,13 +57,13 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest -q tests/browser
 
 test: $(STAMP)
-	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint && \
-	$(MAKE) --no-print-directory unit && \
-	$(MAKE) --no-print-directory nbval && \
-	$(MAKE) --no-print-directory book && \
-	$(MAKE) --no-print-directory browser || exit 1; \
-	end=$$(date +%s); echo "All tests passed in $$((end-start)) s"
+	@start=$$(date +%s); times=""; \
+	for stage in lint unit nbval book browser; do \
+		t0=$$(date +%s); \
+		$(MAKE) --no-print-directory $$stage || exit 1; \
+		times="$$times $$stage $$(( $$(date +%s) - t0 )) s,"; \
+	done; \
+	end=$$(date +%s); echo "All tests passed in $$((end-start)) s:$${times%,}"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
