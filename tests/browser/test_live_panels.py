@@ -33,6 +33,11 @@ SITE_DIR = Path(
     os.environ.get("ITEMSREL_SITE_DIR", Path(__file__).resolve().parents[2] / "_build" / "html")
 ).resolve()
 MARKER = 'class="itemsrel-live"'
+#: Screenshots of a panel taller than the window: hide the theme's sticky header and skip link,
+#: which would otherwise be captured over the panel.
+SHOT_CSS = (
+    ".bd-header, .bd-header-article, .skip-link, #pst-skip-link { visibility: hidden !important; }"
+)
 
 
 def live_pages() -> list[str]:
@@ -192,7 +197,7 @@ def test_live_panels(path, live_page, site_server, screenshot_dir):
         kind = state["kind"]
         assert root.locator(".il-fig .main-svg").count() >= 1, "no figure drawn"
         t0 = time.perf_counter()
-        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-before.png"))
+        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-before.png"), style=SHOT_CSS)
         spent["screenshots"] += time.perf_counter() - t0
         # the starting numbers are the chapter's
         start = root.evaluate("(r) => r.itemsrelLive.result")
@@ -233,7 +238,7 @@ def test_live_panels(path, live_page, site_server, screenshot_dir):
             assert step["changed"], f"{path}#{idx}: changing {sel} did not change the figures"
             assert step["problems"] == [], (sel, step["problems"])
         t0 = time.perf_counter()
-        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-after.png"))
+        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-after.png"), style=SHOT_CSS)
         spent["screenshots"] += time.perf_counter() - t0
     print(f"{path}: " + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()))
     assert not guard.blocked, f"requests left the machine: {guard.blocked}"

@@ -29,6 +29,45 @@ const FONT = { family: "Inter, Helvetica, Arial, sans-serif", size: 12, color: "
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud", "toImage"] };
 /** 3-D figures: WebGL at the screen's pixel ratio (1 or 2), not plotly's fixed default of 2. */
 const CONFIG3D = { ...CONFIG, plotGlPixelRatio: Math.min(2, Math.max(1, Math.round(globalThis.devicePixelRatio || 1))) };
+
+/** True when WebGL runs in software (no GPU: SwiftShader, llvmpipe, …), asked once per page. */
+let softwareGL = null;
+function isSoftwareGL() {
+  if (softwareGL !== null) return softwareGL;
+  softwareGL = false;
+  try {
+    const gl = document.createElement("canvas").getContext("webgl");
+    if (gl) {
+      let name = String(gl.getParameter(gl.RENDERER));
+      if (/webkit/i.test(name)) { // Chromium masks the renderer unless asked through the extension
+        const info = gl.getExtension("WEBGL_debug_renderer_info");
+        if (info) name = String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL));
+      }
+      softwareGL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i.test(name);
+      const lose = gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext(); // give the context back (browsers keep ~16 at most)
+    }
+  } catch (e) {
+    softwareGL = false;
+  }
+  return softwareGL;
+}
+
+/** Plotly.react of a 3-D figure. Its first call creates the scene's WebGL context: in software
+ *  WebGL that context is made without multisample antialiasing, which there costs about a third of
+ *  every 3-D frame (with a GPU it is nearly free and stays on). */
+function react3d(slot, data, layout, config) {
+  if (slot._fullLayout || !isSoftwareGL()) return window.Plotly.react(slot, data, layout, config);
+  const proto = HTMLCanvasElement.prototype, getContext = proto.getContext;
+  proto.getContext = function (type, attrs) {
+    return getContext.call(this, type, /webgl/.test(type) ? { ...(attrs || {}), antialias: false } : attrs);
+  };
+  try {
+    return window.Plotly.react(slot, data, layout, config);
+  } finally {
+    proto.getContext = getContext;
+  }
+}
 const PENALTY_LABEL = { none: "none", l1: "L1 (mean |W|)", l2: "L2 (mean W²)", rate: "rate (mean y²)", level: "level (mean (y − ½)²)" };
 
 const el = (tag, attrs = {}, ...kids) => {
@@ -130,9 +169,10 @@ function lossBars(N, losses, X) {
 function trainingCurve(res) {
   const ys = res.lossHistory.filter((v) => v > 0 && Number.isFinite(v));
   const decades = ys.length ? Math.log10(Math.max(...ys)) - Math.log10(Math.min(...ys)) : 0;
-  // log axis with one label per decade when the loss spans decades; else a linear axis
+  // log axis with a label every decade (every few decades when it spans many: at most ~7 labels,
+  // so they never overlap); else a linear axis
   const yaxis = decades >= 1.5
-    ? { title: { text: "loss (log scale)" }, type: "log", dtick: 1, exponentformat: "power" }
+    ? { title: { text: "loss (log scale)" }, type: "log", dtick: Math.max(1, Math.ceil(decades / 6)), exponentformat: "power" }
     : { title: { text: "loss" }, type: "linear", tickformat: ".2e", nticks: 5 };
   return {
     data: [{ type: "scatter", mode: "lines", x: res.historySteps, y: res.lossHistory.map((v) => Math.max(v, 1e-300)), line: { color: C.blue }, name: "training loss", hovertemplate: "step %{x}: %{y:.3e}<extra></extra>" }],
@@ -247,7 +287,8 @@ function redraw(slot, fig, config = CONFIG) {
   return () => {
     slot.ilSignature = sig;
     slot.ilRevision = (slot.ilRevision || 0) + 1;
-    return window.Plotly.react(slot, fig.data, { ...fig.layout, datarevision: slot.ilRevision }, config);
+    const layout = { ...fig.layout, datarevision: slot.ilRevision };
+    return config === CONFIG3D ? react3d(slot, fig.data, layout, config) : window.Plotly.react(slot, fig.data, layout, config);
   };
 }
 
