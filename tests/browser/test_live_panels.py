@@ -8,12 +8,14 @@ For every page holding a live panel (``<div class="itemsrel-live">`` written by
   computed (1e-9 relative), likewise the per-pattern losses, and every fixed point the package
   found is among the panel's with the same stability;
 * every control is changed in turn (each training-set pattern button once, every select, the
-  seed, every slider): each change redraws, the figures' data change, and the numbers shown are
-  those of ``itemsrel_live.mjs`` itself, imported afresh into the page from ``_static/live/``
-  and run on the panel's parameters (identical floats: the same code);
-* the median input-to-redraw time over 20 slider moves is measured and PRINTED (not asserted:
-  timings go to ``benchmarks/bench_live.py`` and the Performance page).
+  seed, every slider): each change gives first feedback (numbers and 2-D figures) and then one
+  full redraw, the figures' data change, and the numbers shown are those of
+  ``itemsrel_live.mjs`` itself, imported afresh into the page from ``_static/live/`` and run on
+  the panel's parameters (identical floats: the same code);
+* plotly logs no warning while the panels redraw (each would be a ``console.trace`` per redraw).
 
+Cheap by design (part of ``make test``): one browser context and one page load per chapter, one
+change per control. Timings (20 slider moves per panel) belong to ``benchmarks/bench_live.py``.
 Screenshots of each panel before and after the interactions go to
 ``_build/screenshots/live-<page>-<k>-{before,after}.png``.
 """
@@ -21,7 +23,7 @@ Screenshots of each panel before and after the interactions go to
 from __future__ import annotations
 
 import os
-import statistics
+import time
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,11 @@ SITE_DIR = Path(
     os.environ.get("ITEMSREL_SITE_DIR", Path(__file__).resolve().parents[2] / "_build" / "html")
 ).resolve()
 MARKER = 'class="itemsrel-live"'
+#: Screenshots of a panel taller than the window: hide the theme's sticky header and skip link,
+#: which would otherwise be captured over the panel.
+SHOT_CSS = (
+    ".bd-header, .bd-header-article, .skip-link, #pst-skip-link { visibility: hidden !important; }"
+)
 
 
 def live_pages() -> list[str]:
@@ -47,26 +54,10 @@ def live_pages() -> list[str]:
 
 PAGES = live_pages()
 
-# JS helpers evaluated in the page --------------------------------------------------------------
-SIGNATURE = """(root) => [...root.querySelectorAll('.il-fig')].map(
-    (d) => JSON.stringify((d.data || []).map((t) => [t.x, t.y, t.z]))).join('|')"""
-
-# change one control of panel `idx` and wait for its redraw; returns the redraw's info
-CHANGE = """async ([idx, sel, kind, value]) => {
-  const root = document.querySelectorAll('div.itemsrel-live')[idx];
-  const el = root.querySelector(sel);
-  const before = root.itemsrelLive.redraws;
-  const done = new Promise((res) => root.addEventListener('itemsrel-redrawn', (e) => res(e.detail), { once: true }));
-  if (kind === 'click') el.click();
-  else { el.value = value; el.dispatchEvent(new Event(kind)); }
-  const detail = await done;
-  return { ...detail, redraws: root.itemsrelLive.redraws, before };
-}"""
-
-# recompute with the pinned module imported from _static/live/ and compare with what is shown
-RECHECK = """async ([idx, moduleUrl]) => {
-  const M = await import(moduleUrl);
-  const root = document.querySelectorAll('div.itemsrel-live')[idx];
+# JS evaluated in the page --------------------------------------------------------------------
+# recompute with the module imported from _static/live/ (M) and compare with what panel `root`
+# shows; returns a list of problems
+RECHECK = """() => {
   const api = root.itemsrelLive, kind = api.state.kind, shown = root.querySelector('.il-numbers').textContent;
   const problems = [];
   const same = (a, b, what) => { if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(what + ': ' + JSON.stringify(a).slice(0, 200) + ' vs ' + JSON.stringify(b).slice(0, 200)); };
@@ -98,22 +89,35 @@ RECHECK = """async ([idx, moduleUrl]) => {
   return problems;
 }"""
 
-SLIDER_MOVES = """async ([idx, sel, values]) => {
+# One call per panel (few round trips): check the starting numbers, then change each control in
+# turn, wait for its redraw and record: first feedback seen, redraw count, whether the figures'
+# data changed, and the recheck's problems.
+RUN_CONTROLS = (
+    """async ([idx, moduleUrl, controls]) => {
+  const M = await import(moduleUrl);
   const root = document.querySelectorAll('div.itemsrel-live')[idx];
-  const el = root.querySelector(sel);
-  const times = [];
-  for (const v of values) {
-    const done = new Promise((res) => root.addEventListener('itemsrel-redrawn', res, { once: true }));
-    const t0 = performance.now();
-    el.value = String(v);
-    el.dispatchEvent(new Event('input'));
-    await done;
-    // the redraw has been handed to the browser; wait for the frame that paints it
-    await new Promise((res) => requestAnimationFrame(() => res()));
-    times.push(performance.now() - t0);
+  const recheck = """
+    + RECHECK
+    + """;
+  const signature = () => [...root.querySelectorAll('.il-fig')].map(
+    (d) => JSON.stringify((d.data || []).map((t) => [t.x, t.y, t.z]))).join('|');
+  const out = { start: recheck(), steps: [] };
+  for (const [sel, kind, value] of controls) {
+    const el = root.querySelector(sel);
+    if (!el) { out.steps.push({ sel, missing: true }); continue; }
+    const before = signature(), redrawsBefore = root.itemsrelLive.redraws;
+    let feedback = null;
+    root.addEventListener('itemsrel-feedback', (e) => { feedback = e.detail; }, { once: true });
+    const done = new Promise((res) => root.addEventListener('itemsrel-redrawn', (e) => res(e.detail), { once: true }));
+    if (kind === 'click') el.click();
+    else { el.value = value; el.dispatchEvent(new Event(kind)); }
+    const detail = await done;
+    out.steps.push({ sel, ms: detail.ms, feedback, redrawsBefore, redraws: root.itemsrelLive.redraws,
+      changed: signature() !== before, problems: recheck() });
   }
-  return times;
+  return out;
 }"""
+)
 
 
 def controls_of(kind: str, state: dict) -> list[tuple[str, str, str]]:
@@ -151,34 +155,37 @@ def controls_of(kind: str, state: dict) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def live_page(browser, site_server, offline_guard):
-    """Open a page with live panels offline; yields (page, errors, guard) and checks them after."""
-    opened = []
+def live_page(browser, offline_guard):
+    """One browser context and page for every chapter: ``open_page(url)`` loads a chapter and
+    returns (page, console messages of this load, guard); the guard records requests that would
+    leave the machine."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    guard = offline_guard().install(context)
+    page = context.new_page()
+    messages: list[tuple[str, str]] = []
+    page.on("console", lambda m: messages.append((m.type, m.text)))
+    page.on("pageerror", lambda e: messages.append(("error", f"uncaught: {e}")))
 
-    def open_page(path: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        guard = offline_guard().install(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-        page.goto(site_server + path, wait_until="load", timeout=120_000)
+    def open_page(url: str):
+        messages.clear()
+        page.goto(url, wait_until="load", timeout=120_000)
         page.wait_for_function(
             "document.documentElement.dataset.itemsrelLive === 'ready'", timeout=180_000
         )
-        opened.append(context)
-        return page, errors, guard
+        return page, messages, guard
 
     yield open_page
-    for c in opened:
-        c.close()
+    context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_live_panels(path, live_page, site_server, screenshot_dir):
     if path.startswith("<"):
         pytest.fail(f"{path}: build the book with live panels first (`make book`)", pytrace=False)
-    page, errors, guard = live_page(path)
+    t0 = time.perf_counter()
+    page, messages, guard = live_page(site_server + path)
+    spent = {"load": time.perf_counter() - t0, "screenshots": 0.0, "controls": 0.0}
+    loaded = len(messages)  # the chapter's static figures may log while the page loads
     module_url = site_server + "_static/live/itemsrel_live.mjs"
     n = page.locator("div.itemsrel-live").count()
     assert n >= 1
@@ -189,7 +196,9 @@ def test_live_panels(path, live_page, site_server, screenshot_dir):
         state = root.evaluate("(r) => r.itemsrelLive.state")
         kind = state["kind"]
         assert root.locator(".il-fig .main-svg").count() >= 1, "no figure drawn"
-        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-before.png"))
+        t0 = time.perf_counter()
+        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-before.png"), style=SHOT_CSS)
+        spent["screenshots"] += time.perf_counter() - t0
         # the starting numbers are the chapter's
         start = root.evaluate("(r) => r.itemsrelLive.result")
         py = state["python"]
@@ -216,28 +225,24 @@ def test_live_panels(path, live_page, site_server, screenshot_dir):
                 )
         if kind == "symmetry":
             assert start["group"] == py["group"] and start["span"] == py["span"]
-        problems = page.evaluate(RECHECK, [idx, module_url])
-        assert problems == [], problems
-        for sel, ev, value in controls_of(kind, state):
-            before = root.evaluate(SIGNATURE)
-            info = page.evaluate(CHANGE, [idx, sel, ev, value])
-            assert info["redraws"] == info["before"] + 1, (sel, info)
-            after = root.evaluate(SIGNATURE)
-            assert after != before, f"{path}#{idx}: changing {sel} did not change the figures"
-            problems = page.evaluate(RECHECK, [idx, module_url])
-            assert problems == [], (sel, problems)
-        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-after.png"))
-        # 20 slider moves: input-to-redraw time (printed, not asserted)
-        slider = {
-            "train": 'input[id$="-learning-rate"]',
-            "family": 'input[id$="-parameter-a"]',
-        }.get(kind)
-        if slider:
-            values = [4 + k % 7 if kind == "train" else -1.0 + 0.1 * k for k in range(20)]
-            times = page.evaluate(SLIDER_MOVES, [idx, slider, values])
-            print(
-                f"{path}#{idx} ({kind}): median input-to-redraw over 20 slider moves "
-                f"{statistics.median(times):.1f} ms (min {min(times):.1f}, max {max(times):.1f})"
-            )
+        t0 = time.perf_counter()
+        run = page.evaluate(RUN_CONTROLS, [idx, module_url, controls_of(kind, state)])
+        spent["controls"] += time.perf_counter() - t0
+        assert run["start"] == [], run["start"]
+        for step in run["steps"]:
+            sel = step["sel"]
+            assert not step.get("missing"), f"{path}#{idx}: no control {sel}"
+            assert step["redraws"] == step["redrawsBefore"] + 1, step
+            assert step["feedback"] is not None, f"{sel}: no first feedback before the redraw"
+            assert step["feedback"]["ms"] <= step["ms"], step
+            assert step["changed"], f"{path}#{idx}: changing {sel} did not change the figures"
+            assert step["problems"] == [], (sel, step["problems"])
+        t0 = time.perf_counter()
+        root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-after.png"), style=SHOT_CSS)
+        spent["screenshots"] += time.perf_counter() - t0
+    print(f"{path}: " + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()))
     assert not guard.blocked, f"requests left the machine: {guard.blocked}"
+    errors = [text for typ, text in messages if typ == "error"]
     assert not errors, f"console errors on {path}: {errors}"
+    warnings = [text for _, text in messages[loaded:] if "WARN" in text]
+    assert not warnings, f"plotly warnings while the panels redraw on {path}: {warnings[:3]}"

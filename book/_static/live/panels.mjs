@@ -3,8 +3,16 @@
 // itemsrel_live.mjs (float64, in the browser) and redraws persistent plotly divs with
 // Plotly.react (one WebGL context per 3-D figure for the life of the page).
 //
+// Redraws are cheap by construction (profiled in headless Chromium, software WebGL): a change is
+// handled at once, latest-wins (inputs that arrive while a redraw runs are merged into one); the
+// numbers and the 2-D figures are drawn first ("feedback"), the 3-D scene after the frame that
+// shows them, and only if its data changed; a figure whose data and layout are unchanged is not
+// redrawn; the 3-D scene renders at the screen's pixel ratio (plotly's default is 2, four times
+// the pixels on an ordinary screen) and never has its camera touched (uirevision).
+//
 // For the browser tests each panel root exposes `root.itemsrelLive` = {state, result, redraws,
-// lastMs, params()} and writes the numbers it shows into `.il-numbers` (plain text).
+// lastMs, feedbackMs, params()}, writes the numbers it shows into `.il-numbers` (plain text) and
+// dispatches `itemsrel-feedback` (numbers + 2-D drawn) then `itemsrel-redrawn` (all drawn).
 
 import * as L from "./itemsrel_live.mjs";
 
@@ -19,6 +27,47 @@ const STAB = {
 };
 const FONT = { family: "Inter, Helvetica, Arial, sans-serif", size: 12, color: "#222" };
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud", "toImage"] };
+/** 3-D figures: WebGL at the screen's pixel ratio (1 or 2), not plotly's fixed default of 2. */
+const CONFIG3D = { ...CONFIG, plotGlPixelRatio: Math.min(2, Math.max(1, Math.round(globalThis.devicePixelRatio || 1))) };
+
+/** True when WebGL runs in software (no GPU: SwiftShader, llvmpipe, …), asked once per page. */
+let softwareGL = null;
+function isSoftwareGL() {
+  if (softwareGL !== null) return softwareGL;
+  softwareGL = false;
+  try {
+    const gl = document.createElement("canvas").getContext("webgl");
+    if (gl) {
+      let name = String(gl.getParameter(gl.RENDERER));
+      if (/webkit/i.test(name)) { // Chromium masks the renderer unless asked through the extension
+        const info = gl.getExtension("WEBGL_debug_renderer_info");
+        if (info) name = String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL));
+      }
+      softwareGL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i.test(name);
+      const lose = gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext(); // give the context back (browsers keep ~16 at most)
+    }
+  } catch (e) {
+    softwareGL = false;
+  }
+  return softwareGL;
+}
+
+/** Plotly.react of a 3-D figure. Its first call creates the scene's WebGL context: in software
+ *  WebGL that context is made without multisample antialiasing, which there costs about a third of
+ *  every 3-D frame (with a GPU it is nearly free and stays on). */
+function react3d(slot, data, layout, config) {
+  if (slot._fullLayout || !isSoftwareGL()) return window.Plotly.react(slot, data, layout, config);
+  const proto = HTMLCanvasElement.prototype, getContext = proto.getContext;
+  proto.getContext = function (type, attrs) {
+    return getContext.call(this, type, /webgl/.test(type) ? { ...(attrs || {}), antialias: false } : attrs);
+  };
+  try {
+    return window.Plotly.react(slot, data, layout, config);
+  } finally {
+    proto.getContext = getContext;
+  }
+}
 const PENALTY_LABEL = { none: "none", l1: "L1 (mean |W|)", l2: "L2 (mean W²)", rate: "rate (mean y²)", level: "level (mean (y − ½)²)" };
 
 const el = (tag, attrs = {}, ...kids) => {
@@ -120,9 +169,10 @@ function lossBars(N, losses, X) {
 function trainingCurve(res) {
   const ys = res.lossHistory.filter((v) => v > 0 && Number.isFinite(v));
   const decades = ys.length ? Math.log10(Math.max(...ys)) - Math.log10(Math.min(...ys)) : 0;
-  // log axis with one label per decade when the loss spans decades; else a linear axis
+  // log axis with a label every decade (every few decades when it spans many: at most ~7 labels,
+  // so they never overlap); else a linear axis
   const yaxis = decades >= 1.5
-    ? { title: { text: "loss (log scale)" }, type: "log", dtick: 1, exponentformat: "power" }
+    ? { title: { text: "loss (log scale)" }, type: "log", dtick: Math.max(1, Math.ceil(decades / 6)), exponentformat: "power" }
     : { title: { text: "loss" }, type: "linear", tickformat: ".2e", nticks: 5 };
   return {
     data: [{ type: "scatter", mode: "lines", x: res.historySteps, y: res.lossHistory.map((v) => Math.max(v, 1e-300)), line: { color: C.blue }, name: "training loss", hovertemplate: "step %{x}: %{y:.3e}<extra></extra>" }],
@@ -134,16 +184,28 @@ function trainingCurve(res) {
   };
 }
 
+/** The plane span(basis) ∩ [−0.25, 1.25]³ as a convex polygon: a mesh of a few triangles. */
 function planeTrace(basis) {
   const u = basis.map((r) => r[0]), v = basis.map((r) => r[1]);
-  const xs = [], ys = [], zs = [];
-  for (let s = -2; s <= 2.0001; s += 0.2) {
-    for (let t = -2; t <= 2.0001; t += 0.2) {
-      const p = u.map((ui, k) => s * ui + t * v[k]);
-      if (p.every((c) => c >= -0.25 - 1e-9 && c <= 1.25 + 1e-9)) { xs.push(p[0]); ys.push(p[1]); zs.push(p[2]); }
+  const n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
+  const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  const lo = -0.25, hi = 1.25, corner = (c) => [c & 1 ? hi : lo, c & 2 ? hi : lo, c & 4 ? hi : lo];
+  const pts = [];
+  const add = (p) => { if (pts.every((q) => Math.abs(q[0] - p[0]) + Math.abs(q[1] - p[1]) + Math.abs(q[2] - p[2]) > 1e-9)) pts.push(p); };
+  for (let c = 0; c < 8; c++) {
+    for (const bit of [1, 2, 4]) { // the 12 edges of the box: (c, c | bit) with bit not in c
+      if (c & bit) continue;
+      const P = corner(c), Q = corner(c | bit), fp = dot(n, P), fq = dot(n, Q);
+      if (fp === 0) add(P);
+      if (fq === 0) add(Q);
+      if ((fp < 0 && fq > 0) || (fp > 0 && fq < 0)) { const t = fp / (fp - fq); add(P.map((x, k) => x + t * (Q[k] - x))); }
     }
   }
-  return { type: "mesh3d", x: xs, y: ys, z: zs, opacity: 0.25, color: C.sky, name: "plane of fixed points", showlegend: true, hoverinfo: "skip", alphahull: 0 };
+  const cs = pts.reduce((a, p) => a + dot(p, u), 0) / (pts.length || 1), ct = pts.reduce((a, p) => a + dot(p, v), 0) / (pts.length || 1);
+  pts.sort((p, q) => Math.atan2(dot(p, v) - ct, dot(p, u) - cs) - Math.atan2(dot(q, v) - ct, dot(q, u) - cs));
+  const tri = Array.from({ length: Math.max(0, pts.length - 2) }, (_, k) => k + 1); // a fan from vertex 0
+  return { type: "mesh3d", x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), z: pts.map((p) => p[2]), i: tri.map(() => 0), j: tri, k: tri.map((k) => k + 1),
+    opacity: 0.25, color: C.sky, name: "plane of fixed points", showlegend: true, hoverinfo: "skip" };
 }
 
 function flowFigure(W, activation, X, fp, title) {
@@ -156,19 +218,32 @@ function flowFigure(W, activation, X, fp, title) {
     for (let n = 0; n <= shownSteps; n++) { const q = traj[n][p]; xs.push(q[0]); ys.push(q[1]); zs.push(q[2]); cs.push(n); }
     xs.push(null); ys.push(null); zs.push(null); cs.push(shownSteps);
   }
-  const ends = traj[25].filter((q) => q.every(Number.isFinite));
+  // where the starts are after 25 steps: one marker per distinct point (1e-3), with its count
+  const endAt = new Map();
+  for (const q of traj[25]) {
+    if (!q.every(Number.isFinite)) continue;
+    const key = q.map((c) => c.toFixed(3)).join(",");
+    const e = endAt.get(key);
+    if (e) e.n += 1; else endAt.set(key, { q, n: 1 });
+  }
+  const ends = [...endAt.values()];
   const data = [
-    { type: "scatter3d", mode: "lines", x: xs, y: ys, z: zs, name: `trajectories (n = 0…${shownSteps})`, hoverinfo: "skip",
+    // coloured by step (dark → light); its legend entry is the proxy below (a colour array in a
+    // legend entry makes plotly warn on every redraw)
+    { type: "scatter3d", mode: "lines", x: xs, y: ys, z: zs, showlegend: false, legendgroup: "traj", hoverinfo: "skip",
       line: { color: cs, colorscale: BLUES.map((c, k) => [k / (BLUES.length - 1), c]), cmin: 0, cmax: shownSteps, width: 4 } },
-    { type: "scatter3d", mode: "markers", x: ends.map((q) => q[0]), y: ends.map((q) => q[1]), z: ends.map((q) => q[2]),
-      name: `all ${starts.length} starts after n = 25`, marker: { size: 3, color: C.black }, hovertemplate: "(%{x:.3f}, %{y:.3f}, %{z:.3f})<extra>n = 25</extra>" },
+    { type: "scatter3d", mode: "lines", x: [null], y: [null], z: [null], legendgroup: "traj", hoverinfo: "skip",
+      name: `trajectories (n = 0…${shownSteps}, dark → light)`, line: { color: BLUES[2], width: 4 } },
+    { type: "scatter3d", mode: "markers", x: ends.map((e) => e.q[0]), y: ends.map((e) => e.q[1]), z: ends.map((e) => e.q[2]),
+      text: ends.map((e) => String(e.n)), name: `where the ${starts.length} starts are at n = 25`, marker: { size: 3, color: C.black },
+      hovertemplate: `(%{x:.3f}, %{y:.3f}, %{z:.3f}): %{text} of ${starts.length} starts<extra>n = 25</extra>` },
   ];
   if (fp.continuum && fp.continuum.dimension === 2) data.push(planeTrace(fp.continuum.basis));
   data.push({ type: "scatter3d", mode: "markers", x: X.map((x) => x[0]), y: X.map((x) => x[1]), z: X.map((x) => x[2]), name: "training items",
     marker: { size: 8, symbol: "diamond", color: C.green, line: { width: 1, color: "black" } }, hovertemplate: "item (%{x:.0f}, %{y:.0f}, %{z:.0f})<extra></extra>" });
   for (const [kind, [symbol, color]] of Object.entries(STAB)) {
     const pts = fp.points.filter((p) => p.stability === kind);
-    // a trace per class, always present (possibly empty), so Plotly.react updates in place
+    // a trace per class, always present (possibly empty): a fixed trace structure
     data.push({ type: "scatter3d", mode: "markers", name: `${kind} fixed point`, showlegend: pts.length > 0,
       x: pts.map((p) => p.x[0]), y: pts.map((p) => p.x[1]), z: pts.map((p) => p.x[2]),
       text: pts.map((p) => p.eigenvalues.map((e) => fmt(Math.hypot(...e))).join(", ")),
@@ -204,8 +279,61 @@ function figureSlots(root, names) {
   return slots;
 }
 
-function draw(slot, fig) {
-  return window.Plotly.react(slot, fig.data, fig.layout, CONFIG);
+/** A redraw of `slot` to `fig` as a function, or null when the figure would not change (same data
+ *  and layout as drawn last): unchanged figures are never handed to plotly. */
+function redraw(slot, fig, config = CONFIG) {
+  const sig = JSON.stringify([fig.data, fig.layout]);
+  if (slot.ilSignature === sig) return null;
+  return () => {
+    slot.ilSignature = sig;
+    slot.ilRevision = (slot.ilRevision || 0) + 1;
+    const layout = { ...fig.layout, datarevision: slot.ilRevision };
+    return config === CONFIG3D ? react3d(slot, fig.data, layout, config) : window.Plotly.react(slot, fig.data, layout, config);
+  };
+}
+
+/** Resolves after the frame that shows the DOM as it is now: its animation frame, then the task
+ *  after it (style, layout, paint and commit, WebGL read-back included, are done by then). */
+const afterFrame = () => new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
+
+/**
+ * Latest-wins redraws of one panel. `compute(source)` recomputes for the newest input, writes the
+ * numbers and returns {now: [redraws], later: [redraws]}: `now` (the 2-D figures) run at once,
+ * `later` (the 3-D scene) after the frame that shows them. Inputs arriving meanwhile are merged:
+ * the loop then computes only the newest. Events: `itemsrel-feedback` once numbers and 2-D figures
+ * are drawn, `itemsrel-redrawn` once everything is (detail: {source, ms since the input}).
+ */
+function scheduler(root, api, compute) {
+  let latest = null, busy = false;
+  const emit = (name, source, t0) => root.dispatchEvent(new CustomEvent(name, { detail: { source, ms: performance.now() - t0 } }));
+  async function loop() {
+    busy = true;
+    try {
+      while (latest !== null) {
+        const { source, t0 } = latest;
+        latest = null;
+        const { now, later } = compute(source);
+        await Promise.all(now.filter(Boolean).map((f) => f()));
+        api.feedbackMs = performance.now() - t0;
+        emit("itemsrel-feedback", source, t0);
+        const rest = later.filter(Boolean);
+        if (rest.length) {
+          await afterFrame();
+          await Promise.all(rest.map((f) => f()));
+        }
+        api.redraws += 1;
+        api.lastMs = performance.now() - t0;
+        root.dataset.redraws = String(api.redraws);
+        emit("itemsrel-redrawn", source, t0);
+      }
+    } finally {
+      busy = false;
+    }
+  }
+  return (source) => {
+    latest = { source, t0: latest ? latest.t0 : performance.now() };
+    return busy ? Promise.resolve() : loop();
+  };
 }
 
 function mountTrain(root, st) {
@@ -252,11 +380,10 @@ function mountTrain(root, st) {
     return { X, activation: act.value, init: init.value, seed: seedV, sigma: sigmaV, W0, w0Source: same ? "numpy (the chapter's draw)" : "mulberry32 (this page's generator)",
       optimizer: opt.value, lr: lrV, steps: stepsV, penalty: pen.value === "none" ? null : pen.value, strength: lamV, stopWhenConverged: true };
   };
-  const api = { state: st, redraws: 0, lastMs: NaN, params, result: null };
+  const api = { state: st, redraws: 0, lastMs: NaN, feedbackMs: NaN, params, result: null };
   root.itemsrelLive = api;
 
-  async function update(source) {
-    const t0 = performance.now();
+  function compute() {
     const p = params();
     lrOut.textContent = String(p.lr);
     stepsOut.textContent = String(p.steps);
@@ -285,24 +412,21 @@ function mountTrain(root, st) {
       if (fp) lines.push(...fixedPointLines(fp));
     }
     numbers.textContent = lines.join("\n");
-    const jobs = [];
-    if (!res.diverged) {
-      jobs.push(draw(slots.W, heatmap(res.W, "weights W")));
-      jobs.push(draw(slots.losses, lossBars(N, losses, p.X)));
-      jobs.push(draw(slots.curve, trainingCurve(res)));
-      if (N === 3) jobs.push(draw(slots.flow, flowFigure(res.W, p.activation, p.X, fp, `flow field x ← φ(Wx), φ = ${p.activation}`)));
-    }
-    await Promise.all(jobs);
-    api.redraws += 1;
-    api.lastMs = performance.now() - t0;
-    root.dataset.redraws = String(api.redraws);
-    root.dispatchEvent(new CustomEvent("itemsrel-redrawn", { detail: { source, ms: api.lastMs } }));
+    if (res.diverged) return { now: [], later: [] }; // the figures keep the last trained network
+    return {
+      now: [
+        redraw(slots.W, heatmap(res.W, "weights W")),
+        redraw(slots.losses, lossBars(N, losses, p.X)),
+        redraw(slots.curve, trainingCurve(res)),
+      ],
+      later: N === 3 ? [redraw(slots.flow, flowFigure(res.W, p.activation, p.X, fp, `flow field x ← φ(Wx), φ = ${p.activation}`), CONFIG3D)] : [],
+    };
   }
-  const schedule = coalesce(update);
+  const schedule = scheduler(root, api, compute);
   for (const [input, ev] of [[act, "change"], [init, "change"], [seed, "change"], [sigma, "change"], [opt, "change"], [pen, "change"], [lr, "input"], [steps, "input"], [lam, "input"]]) {
     input.addEventListener(ev, () => schedule(input.id));
   }
-  return update("initial");
+  return schedule("initial");
 }
 
 function mountFamily(root, st) {
@@ -317,10 +441,9 @@ function mountFamily(root, st) {
   root.append(numbers);
   const N = st.X[0].length;
   const params = () => ({ a: Number(a.value), b: Number(b.value) });
-  const api = { state: st, redraws: 0, lastMs: NaN, params, result: null };
+  const api = { state: st, redraws: 0, lastMs: NaN, feedbackMs: NaN, params, result: null };
   root.itemsrelLive = api;
-  async function update(source) {
-    const t0 = performance.now();
+  function compute() {
     const { a: av, b: bv } = params();
     aOut.textContent = av.toFixed(2);
     bOut.textContent = bv.toFixed(2);
@@ -335,36 +458,30 @@ function mountFamily(root, st) {
       "eigenvalues of W: " + eig.map(([r, i]) => (Math.abs(i) > 1e-12 ? `${fmt(r)}${i >= 0 ? "+" : "−"}${fmt(Math.abs(i))}i` : fmt(r))).join(", "),
       ...fixedPointLines(fp),
     ].join("\n");
-    await Promise.all([
-      draw(slots.W, heatmap(W, `W(${F.names[0]}, ${F.names[1]})`)),
-      draw(slots.losses, lossBars(N, losses, st.X)),
-      draw(slots.flow, flowFigure(W, "linear", st.X, fp, "flow field x ← W x")),
-    ]);
-    api.redraws += 1;
-    api.lastMs = performance.now() - t0;
-    root.dataset.redraws = String(api.redraws);
-    root.dispatchEvent(new CustomEvent("itemsrel-redrawn", { detail: { source, ms: api.lastMs } }));
+    return {
+      now: [redraw(slots.W, heatmap(W, `W(${F.names[0]}, ${F.names[1]})`)), redraw(slots.losses, lossBars(N, losses, st.X))],
+      later: [redraw(slots.flow, flowFigure(W, "linear", st.X, fp, "flow field x ← W x"), CONFIG3D)],
+    };
   }
-  const schedule = coalesce(update);
+  const schedule = scheduler(root, api, compute);
   a.addEventListener("input", () => schedule(a.id));
   b.addEventListener("input", () => schedule(b.id));
-  return update("initial");
+  return schedule("initial");
 }
 
 function mountSymmetry(root, st) {
   const N = st.X[0].length;
   const ctl = el("div", { class: "il-controls" });
-  const picker = patternPicker(N, st.X, () => update("training set"));
+  const picker = patternPicker(N, st.X, () => schedule("training set"));
   ctl.append(el("div", { class: "il-control il-wide" }, el("span", { class: "il-label", text: "training set (click a pattern to add or remove it)" }), picker.box));
   root.append(ctl);
   const slots = figureSlots(root, ["W"]);
   const numbers = el("pre", { class: "il-numbers" });
   root.append(numbers);
-  const api = { state: st, redraws: 0, lastMs: NaN, params: () => ({ X: picker.items() }), result: null };
+  const api = { state: st, redraws: 0, lastMs: NaN, feedbackMs: NaN, params: () => ({ X: picker.items() }), result: null };
   root.itemsrelLive = api;
   const word = (P) => P.map(pat).join(", ") || "none";
-  async function update(source) {
-    const t0 = performance.now();
+  function compute() {
     const X = picker.items();
     const G = L.sigmaX(X);
     const orb = L.itemOrbits(X, G), idx = L.indexOrbits(X, G), wo = L.weightOrbits(X, G);
@@ -388,26 +505,10 @@ function mountSymmetry(root, st) {
     fig.data[0].zmax = Math.max(1, N * N - 1);
     fig.data[0].hovertemplate = "W[%{y},%{x}]: %{text}<extra></extra>";
     fig.data[0].textfont = { color: "white", size: 16 };
-    await draw(slots.W, fig);
-    api.redraws += 1;
-    api.lastMs = performance.now() - t0;
-    root.dataset.redraws = String(api.redraws);
-    root.dispatchEvent(new CustomEvent("itemsrel-redrawn", { detail: { source, ms: api.lastMs } }));
+    return { now: [redraw(slots.W, fig)], later: [] };
   }
-  return update("initial");
-}
-
-/** Run `update` for the latest change only: changes arriving during a redraw are merged into one
- *  redraw after it (a dragged slider never queues a backlog of stale redraws). */
-function coalesce(update) {
-  let running = null, pending = null;
-  const run = async (source) => {
-    running = update(source);
-    await running;
-    running = null;
-    if (pending !== null) { const next = pending; pending = null; run(next); }
-  };
-  return (source) => { if (running) pending = source; else run(source); };
+  const schedule = scheduler(root, api, compute);
+  return schedule("initial");
 }
 
 const KINDS = { train: mountTrain, family: mountFamily, symmetry: mountSymmetry };
