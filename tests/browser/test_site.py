@@ -10,6 +10,9 @@ aborted:
 * math markup, if any, has been typeset by MathJax (``mjx-container``, no ``mjx-merror``);
 * every saved ipywidget view has been rendered by the HTML widget manager;
 * every link of the left table of contents points at a file of the build;
+* every frozen live panel (an ipywidgets explorer, which needs a kernel) says that it is live in
+  JupyterLab (``make lab``) above a drawn snapshot; every dropdown of a 3-D figure opens with a
+  mouse click after the mouse hovered the figure (plotly's mode bar must not cover it);
 * what a reader sees at 1280×900: no code or output block scrolls horizontally
   (``scrollWidth <= clientWidth``), and no code block, output, table or figure reaches past the
   right edge of the article column; no visible ``NBVAL`` text (checked cells carry a tag); every
@@ -328,6 +331,69 @@ def layout_problems(page, page_path: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
+# Live panels (frozen ipywidgets in a static page) and the menus of 3-D figures.
+
+#: Chapter pages that must carry live panels (the explorers); any other page may have some.
+PANEL_PAGES = {
+    f"notebooks/{stem}.html"
+    for stem in (
+        "01_symmetry",
+        "02_linear",
+        "03_nonlinear",
+        "04_regularisation",
+        "05_arc",
+        "07_representations",
+        "08_group_words",
+    )
+}
+#: Chapter pages that must have a 3-D figure with a dropdown menu.
+MENU_PAGES = {"notebooks/02_linear.html", "notebooks/03_nonlinear.html"}
+
+
+def check_live_notes(page, page_path: str) -> list[str]:
+    """Every frozen live panel says it is live in JupyterLab (``make lab``) above a drawn snapshot."""
+    if page_path in PANEL_PAGES and not _wait_for(
+        page, "() => document.querySelectorAll('.itemsrel-live-panel').length > 0", 20_000
+    ):
+        return ["no live panel (.itemsrel-live-panel) on a chapter that has one"]
+    panels = page.evaluate(
+        """() => [...document.querySelectorAll('.itemsrel-live-panel')].map(p => ({
+            note: (p.querySelector('.itemsrel-static-note') || {}).innerText || '',
+            plots: p.querySelectorAll('.itemsrel-live-area .js-plotly-plot svg.main-svg').length,
+            text: (p.querySelector('.itemsrel-live-area') || {innerText: ''}).innerText.length}))"""
+    )
+    problems = []
+    for k, p in enumerate(panels):
+        if not ("Live in JupyterLab" in p["note"] and "make lab" in p["note"]):
+            problems.append(f"live panel {k} has no 'Live in JupyterLab (make lab)' note")
+        if p["plots"] < 1 or p["text"] == 0:
+            problems.append(f"live panel {k} shows no snapshot")
+    return problems
+
+
+def check_3d_menus(page, page_path: str) -> list[str]:
+    """Every dropdown of a 3-D figure opens with a mouse click after the mouse hovered the figure
+    (hovering shows plotly's mode bar, under which a menu would not open)."""
+    plots = page.locator(".js-plotly-plot:has(.gl-container):has(.updatemenu-header-group)")
+    if plots.count() == 0:
+        return ["no 3-D figure with a menu"] if page_path in MENU_PAGES else []
+    failures = []
+    for i in range(plots.count()):
+        gd = plots.nth(i)
+        gd.scroll_into_view_if_needed()
+        box = gd.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(200)  # the mode bar shows
+        gd.locator(".updatemenu-header-group").first.click()
+        page.wait_for_timeout(300)
+        if gd.locator(".updatemenu-dropdown-button").count() == 0:
+            failures.append(i)
+        page.keyboard.press("Escape")
+        page.mouse.click(box["x"] + 5, box["y"] + box["height"] - 5)
+    return [f"3-D figures whose menu did not open with a click: {failures}"] if failures else []
+
+
+# --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -402,6 +468,7 @@ def test_page(page_path: str, request: pytest.FixtureRequest) -> None:
             pass  # a page that never goes idle is judged as it is
         problems += check_nav_links(page, site_server, page_path)
         problems += layout_problems(page, page_path)
+        problems += check_live_notes(page, page_path)
         shot = screenshot_dir / screenshot_name(page_path)
         page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS, timeout=SHOT_TIMEOUT_MS)
         if FULL_SCREENSHOTS:
@@ -413,6 +480,7 @@ def test_page(page_path: str, request: pytest.FixtureRequest) -> None:
                 full_page=True,
                 timeout=SHOT_TIMEOUT_MS,
             )
+        problems += check_3d_menus(page, page_path)
     finally:
         context.close()
 
