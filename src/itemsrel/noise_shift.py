@@ -17,7 +17,7 @@ Curves have shape (len(grid), seeds): one column per seed, as the chapter's ``ov
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .geometry import rise_points
 
-__all__ = ["level_crossings", "monotone", "shift_table", "switch_points"]
+__all__ = ["level_crossings", "shift_table", "switch_points"]
 
 
 def _curves(grid: ArrayLike, curves: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -107,8 +107,3 @@ def shift_table(
         )
     return pd.DataFrame(rows)
 
-
-def monotone(values: Sequence[float]) -> bool:
-    """Whether a sequence never decreases (NaN counts as a decrease)."""
-    v = np.asarray(values, dtype=float)
-    return bool(np.all(np.isfinite(v)) and np.all(np.diff(v) >= 0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from itemsrel.noise_shift import level_crossings, monotone, shift_table, switch_points
+from itemsrel.noise_shift import level_crossings, shift_table, switch_points
 
 GRID = [0.0, 0.5, 1.0]
 
@@ -42,8 +42,3 @@ def test_shift_table():
     with pytest.raises(ValueError):
         shift_table(GRID, {0.5: low}, reference=1.0)
 
-
-def test_monotone():
-    assert monotone([0.1, 0.1, 0.3])
-    assert not monotone([0.1, 0.05])
-    assert not monotone([0.1, np.nan])
