@@ -42,3 +42,25 @@ def test_shift_table():
     with pytest.raises(ValueError):
         shift_table(GRID, {0.5: low}, reference=1.0)
 
+
+def test_switch_figure():
+    from itemsrel.figures.noise_shift import switch_figure
+
+    low = np.array([[0.2, 0.2], [0.6, 0.7], [1.0, 1.0]])
+    high = np.array([[0.2, 0.2], [0.3, 0.2], [1.0, 1.0]])
+    curves = {0.5: low, 1.0: low, 2.0: high}
+    tab = shift_table(GRID, curves, reference=1.0, level=0.6)
+    fig = switch_figure(GRID, curves, tab, level=0.6, title="t")
+    assert [t.name for t in fig.data] == [
+        "σ_train = 0.5",
+        "σ_train = 1",
+        "σ_train = 2",
+        "δ at half the rise (mean ± sd over seeds)",
+        "δ where TA reaches 0.6 (mean ± sd over seeds)",
+    ]
+    np.testing.assert_allclose(fig.data[2].y, high.mean(axis=1))
+    np.testing.assert_allclose(fig.data[3].y, tab["switch mean"])
+    assert fig.layout.xaxis2.title.text.startswith("training noise")
+    assert fig.layout.yaxis2.title.text == "δ at the tanh switch"
+    with pytest.raises(ValueError):
+        switch_figure(GRID, {float(k): low for k in range(7)}, tab, level=0.6)
