@@ -29,18 +29,23 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.sweep` — the batched, cached regularisation sweep and its benefit criterion (chapter 4).
 - :mod:`itemsrel.gain` — the exact gain of penalised networks W = w·P (chapter 4).
 - :mod:`itemsrel.arc` — ARC-style puzzles answered by Σ_X, and what networks answer (chapter 5).
+- :mod:`itemsrel.no_rule` — Proposition 5.1's hypotheses measured on trained auto-associators:
+  equivariance of the end state, stability of the answer (chapter 5).
 - :mod:`itemsrel.generality` — training sets up to N = 10, the invariant weight space counted by
   linear algebra, the two readings of symmetry-consistent, hidden-layer auto-associators (chapter 6).
 - :mod:`itemsrel.geometry` — representational geometry measures (kernel alignment, parallelism,
   CCGP, dichotomy decoding) and the four-cluster, δ-XOR and aligned-kernel tasks (chapter 7).
 - :mod:`itemsrel.hidden` — one-hidden-layer classifiers (trained by the engine), expected-gradient
   fields (chapter 7).
+- :mod:`itemsrel.noise_shift` — where the tanh switch sits at each training noise (chapter 7).
 - :mod:`itemsrel.groups` — finite groups (cyclic, dihedral, symmetric) as multiplication tables;
   words in x and y (chapter 8).
 - :mod:`itemsrel.irreps` — irreducible representations, characters, isotypic projectors, fusion
   rules of words (chapter 8).
 - :mod:`itemsrel.grokking` — two-layer networks learning group words (trained by the engine with
   AdamW), grokking steps, irrep content of neurons (chapter 8).
+- :mod:`itemsrel.word_bottleneck` — the word network with an embedding bottleneck; irrep power
+  shares against irrep sizes (chapter 8).
 - :mod:`itemsrel.figures` — plotly figures in one style; :mod:`itemsrel.widgets` — ipywidgets;
   :mod:`itemsrel.live` — the static book's live panels (state for ``book/_static/live``);
   :mod:`itemsrel.tables` — printed tables in one house style.
