@@ -1013,8 +1013,8 @@ def claims(sweep_df: pd.DataFrame, hidden_df: pd.DataFrame) -> list:
             f"zero init: max {zeros.max():.1e}, {int((zeros > 1e-9).sum())} of {len(zeros)} "
             f"networks above 1e-9; random inits: median {randoms.median():.2f}, max "
             f"{randoms.max():.2f} ({len(randoms)} networks)",
-            "< 1e-3 for every network: rounding, which Adam's normalised steps amplify where a "
-            "gradient entry crosses zero (partly: only from invariant initial weights)",
+            "< 1e-3 for every network, i.e. rounding (which Adam amplifies); partly: only "
+            "from invariant initial weights",
             bool(zeros.max() < 1e-3 and randoms.max() < 1e-3),
             bool(zeros.max() < 1e-3),
         )
