@@ -15,7 +15,12 @@ takes to test that claim for N = 3 … 10:
   (Σ_X fixes y) and ``"exact"`` (X ∪ {y} has exactly the symmetry group Σ_X);
 * :func:`describe`: one row of facts about a training set (|Σ_X|, free parameters, unseen span and
   consistent patterns, the span's share of the cube);
-* :func:`reproduced`: which patterns a network maps to themselves as a binary answer.
+* :func:`reproduced`: which patterns a network maps to themselves as a binary answer;
+* for thousands of sets at once: :func:`set_facts` (the same facts, fast: equal columns are
+  factored out of the symmetry search, and colour refinement certifies the exact reading for all
+  candidate patterns in one vectorised pass), :func:`span_mask` / :func:`span_share`,
+  :func:`sweep_sets` (structured families and random sets, N = 3 … 10) and :func:`train_sets`
+  (one :func:`itemsrel.training.train` call per (K, N) and activation); :func:`sweep` combines them.
 
 Conventions as in the rest of the package: permutations act by ``(s·x)_i = x_{s(i)}`` and
 ``(s·W)_ij = W_{s(i)s(j)}``; indices are 0-based.
@@ -51,7 +56,11 @@ __all__ = [
     "ACTIVATIONS",
     "ARCHITECTURES",
     "INITS",
+    "MAX_LISTED",
     "READINGS",
+    "SWEEP_K",
+    "SWEEP_N",
+    "SetFacts",
     "block_repeated",
     "bottleneck_loss",
     "claims",
@@ -64,9 +73,16 @@ __all__ = [
     "invariant_layers",
     "random_cases_identity",
     "random_set",
+    "random_sets",
     "reproduced",
     "returns",
+    "set_facts",
+    "span_mask",
+    "span_share",
+    "structured_sets",
     "sweep",
+    "sweep_sets",
+    "train_sets",
     "weight_k_patterns",
 ]
 

@@ -1,5 +1,6 @@
-"""Figures of chapter 6 (beyond three units): reproduced shares against N and |Σ_X|, the
-invariant weight structure of a training set, and the hidden-layer experiment."""
+"""Figures of chapter 6 (beyond three units): reproduced shares against |Σ_X|, the span's share
+of the cube and N, the invariant weight structure of a training set, and the hidden-layer
+experiment."""
 
 from __future__ import annotations
 
@@ -69,7 +70,10 @@ TESTS = (
 #: x-axes of :func:`generalisation_figure`: column → (axis title, bin edges).
 X_AXES = {
     "group_order": ("|Σ_X| (symmetries of the training set)", 10.0 ** np.arange(0.0, 7.5, 0.5)),
-    "span_share": ("share of the 2^N binary patterns in span(X)", 2.0 ** np.arange(-10.0, 0.5)),
+    "span_share": (
+        "share of the 2<sup>N</sup> binary patterns in span(X)",
+        2.0 ** np.arange(-10.0, 0.5),
+    ),
 }
 
 
