@@ -187,3 +187,13 @@ def test_binned_shares_and_figure():
     assert len(fig.data) == 12  # three panels × four activations
     assert fig.layout.xaxis.type == "log"
     assert [t.name for t in fig.data[:4]] == ["linear", "tanh", "sigmoid", "ReLU, U(0,1) start"]
+
+
+def test_necklaces_one_base_per_rotation_class():
+    from itemsrel.generality import _necklaces
+
+    # binary necklaces of length 6: 14, of which 2 are constant; of length 7: 20 and 2
+    assert len(_necklaces(6)) == 12
+    assert len(_necklaces(7)) == 18
+    bases = {tuple(b.tolist()) for b in _necklaces(6)}
+    assert (0, 0, 0, 0, 1, 1) in bases and (0, 0, 0, 1, 1, 0) not in bases  # a rotation of it
