@@ -1,5 +1,6 @@
-"""Figures of chapter 6 (beyond three units): reproduced shares against N and |Σ_X|, the
-invariant weight structure of a training set, and the hidden-layer experiment."""
+"""Figures of chapter 6 (beyond three units): reproduced shares against |Σ_X|, the span's share
+of the cube and N, the invariant weight structure of a training set, and the hidden-layer
+experiment."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from plotly.subplots import make_subplots
 
 from .style import ACTIVATION_COLORS, style
 
-__all__ = ["gallery_figure", "hidden_figure", "reproduced_by_size_figure", "structure_figure"]
+__all__ = [
+    "binned_shares",
+    "gallery_figure",
+    "generalisation_figure",
+    "hidden_figure",
+    "reproduced_by_size_figure",
+    "structure_figure",
+]
 
 _SHARES = (
     ("span_frac", "unseen patterns in span(X)"),
@@ -50,6 +58,95 @@ def reproduced_by_size_figure(df: pd.DataFrame, init: str = "zeros") -> go.Figur
         fig.update_xaxes(title_text="pattern length N (units)", row=1, col=col)
         fig.update_yaxes(title_text="reproduced (%)", range=[-3, 103], row=1, col=col)
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "x": 0.5, "xanchor": "center"})
+    return style(fig, height=400)
+
+
+#: The three test sets of the sweep: column of the sweep's table → panel title.
+TESTS = (
+    ("span_frac", "unseen patterns in span(X)"),
+    ("fixed_frac", "consistent: fixed by Σ_X"),
+    ("exact_frac", "consistent: exactly Σ_X"),
+)
+#: x-axes of :func:`generalisation_figure`: column → (axis title, bin edges).
+X_AXES = {
+    "group_order": ("|Σ_X| (symmetries of the training set)", 10.0 ** np.arange(0.0, 7.5, 0.5)),
+    "span_share": (
+        "share of the 2<sup>N</sup> binary patterns in span(X)",
+        2.0 ** np.arange(-10.0, 0.5),
+    ),
+}
+
+
+def binned_shares(
+    df: pd.DataFrame, x: str, metric: str, edges: ArrayLike, min_count: int = 3
+) -> pd.DataFrame:
+    """Mean and standard error of ``df[metric]`` in bins of ``df[x]``.
+
+    Bins are ``[edges[k], edges[k+1])``, the last one closed. Rows with NaN metric are left out.
+    Returns one row per bin holding at least ``min_count`` rows: ``x`` (mean of x in the bin),
+    ``mean``, ``sem`` (NaN for a single row) and ``n``.
+    """
+    e = np.asarray(edges, dtype=float)
+    sub = df[[x, metric]].dropna()
+    k = np.clip(np.searchsorted(e, sub[x].to_numpy(), side="right") - 1, 0, len(e) - 2)
+    inside = (sub[x].to_numpy() >= e[0]) & (sub[x].to_numpy() <= e[-1])
+    g = sub[inside].groupby(k[inside])
+    out = pd.DataFrame(
+        {
+            "x": g[x].mean(),
+            "mean": g[metric].mean(),
+            "sem": g[metric].sem(),
+            "n": g[metric].size(),
+        }
+    )
+    return out[out["n"] >= min_count].reset_index(drop=True)
+
+
+def generalisation_figure(df: pd.DataFrame, x: str = "group_order") -> go.Figure:
+    """Share of unseen patterns reproduced against ``x`` (log axis), one line per activation.
+
+    ``df`` is :func:`itemsrel.generality.sweep`'s table (every training set). Three panels: unseen
+    patterns in span(X), and symmetry-consistent ones in the two readings. Networks started from
+    zero weights; ReLU networks (which never move from zeros) from U(0, 1), dashed. Binned
+    (:data:`X_AXES`): mean ± standard error over the sets of a bin.
+    """
+    title, edges = X_AXES[x]
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        subplot_titles=[t for _, t in TESTS],
+        horizontal_spacing=0.06,
+        shared_yaxes=True,
+    )
+    for col, (metric, _) in enumerate(TESTS, start=1):
+        for act in ("linear", "tanh", "sigmoid", "relu"):
+            init = "uniform" if act == "relu" else "zeros"
+            sub = df[(df["activation"] == act) & (df["init"] == init)]
+            b = binned_shares(sub, x, metric, edges)
+            name = "ReLU, U(0,1) start" if act == "relu" else act
+            fig.add_trace(
+                go.Scatter(
+                    x=b["x"],
+                    y=b["mean"] * 100,
+                    error_y={"array": b["sem"].fillna(0) * 100, "thickness": 1, "width": 2},
+                    mode="lines+markers",
+                    name=name,
+                    legendgroup=act,
+                    showlegend=col == 1,
+                    line={
+                        "color": ACTIVATION_COLORS.get(act, "#444444"),
+                        "dash": "dash" if act == "relu" else "solid",
+                    },
+                    customdata=b["n"],
+                    hovertemplate=f"{name}<br>x=%{{x:.3g}}<br>%{{y:.1f}} % "
+                    "(%{customdata} sets)<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(type="log", row=1, col=col, title_text=title if col == 2 else None)
+    fig.update_yaxes(title_text="reproduced (%)", range=[-3, 103], row=1, col=1)
+    fig.update_layout(legend={"orientation": "h", "y": -0.3, "x": 0.5, "xanchor": "center"})
     return style(fig, height=400)
 
 
