@@ -40,7 +40,6 @@ __all__ = [
     "ColumnFit",
     "fit_column",
     "gain_from_train_loss",
-    "gain_of",
     "model_table",
     "model_weights",
     "retrain",
@@ -82,11 +81,6 @@ def model_weights(c: ArrayLike, activation: str, gain: float = 1.0) -> NDArray[n
 def model_table(c: ArrayLike, activation: str, gain: float = 1.0) -> NDArray[np.float64]:
     """The eight losses of Table 1 (rows :data:`TABLE1_PATTERNS`) for ``model_weights``."""
     return pattern_loss(model_weights(c, activation, gain), TABLE1_PATTERNS, activation)
-
-
-def gain_of(W: ArrayLike, activation: str) -> float:
-    """The gain of a trained W of the module's form: W[1, 1] (tanh, sigmoid)."""
-    return float(np.asarray(W, dtype=float)[1, 1]) if activation != "linear" else 1.0
 
 
 @dataclass(frozen=True)
