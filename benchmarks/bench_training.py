@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -92,6 +99,88 @@ def grid_seconds(steps: int = STEPS) -> dict[str, float]:
     return out
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def compare_engines(srcs: dict[str, str], repeats: int = 5) -> dict:
+    """The batched training grid (:func:`grid_seconds`) under several checkouts' ``src``,
+    interleaved: each repeat runs every checkout once, in turn, each in a fresh process (so a
+    loaded machine's slow spells fall on all of them alike). Returns the medians over repeats,
+    ``{"repeats", "checkouts", "median_s": {label: {"act B": s}}, "runs": {label: [...]}}``."""
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in srcs}
+    for r in range(repeats):
+        for label, src in srcs.items():
+            env = {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
+            out = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--grid"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            runs[label].append(json.loads(out.strip().splitlines()[-1]))
+            print(f"repeat {r + 1}/{repeats} {label}: {runs[label][-1]}", flush=True)
+    median = {
+        label: {k: statistics.median(x[k] for x in rs) for k in rs[0]} for label, rs in runs.items()
+    }
+    return {"repeats": repeats, "checkouts": srcs, "median_s": median, "runs": runs}
+
+
+def engines_markdown(cmp: dict) -> str:
+    """Section 1's subsection for :func:`compare_engines`' result (medians, ratio to the first)."""
+    labels = list(cmp["median_s"])
+    ref = labels[0]
+    head = " | ".join(f"{k} (s)" for k in labels)
+    rows = []
+    for point in cmp["median_s"][ref]:
+        act, B = point.split()
+        vals = [cmp["median_s"][k][point] for k in labels]
+        ratios = " | ".join(f"{cmp['median_s'][ref][point] / v:.2f}×" for v in vals[1:])
+        rows.append(f"| {act} | {B} | " + " | ".join(f"{v:.3f}" for v in vals) + f" | {ratios} |")
+    rhead = " | ".join(f"{ref} / {k}" for k in labels[1:])
+    return "\n".join(
+        [
+            f"\n### Engines compared ({STEPS} full-batch SGD steps per call, medians of "
+            f"{cmp['repeats']} interleaved repeats)\n",
+            "One call of `train` per grid point under each checkout's `src` "
+            "(`python benchmarks/bench_training.py --compare`); the checkouts run in turn within "
+            "each repeat, each in a fresh process, so load on the machine falls on all alike. "
+            + "; ".join(f"`{k}`: {v}" for k, v in cmp.get("describe", {}).items())
+            + "\n",
+            f"| activation | B | {head} | {rhead} |",
+            "|---|---|" + "---|" * (2 * len(labels) - 1),
+            *rows,
+            "",
+        ]
+    )
+
+
+def _previous_engines() -> dict | None:
+    path = HERE / "results.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text()).get("training", {}).get("engines")
+
+
+def write_engines(cmp: dict) -> None:
+    """Store :func:`compare_engines`' result in results.json (``training.engines``) and its
+    subsection in RESULTS.md's section 1 (replacing an older one)."""
+    res_path, md_path = HERE / "results.json", HERE / "RESULTS.md"
+    results = json.loads(res_path.read_text()) if res_path.exists() else {}
+    results.setdefault("training", {})["engines"] = cmp
+    res_path.write_text(json.dumps(results, indent=1))
+    md = md_path.read_text() if md_path.exists() else "# Benchmark results\n\n## 1. Batched training\n"
+    sub = engines_markdown(cmp)
+    old = re.compile(r"\n### Engines compared.*?(?=\n###? |\Z)", re.S)
+    if old.search(md):
+        md = old.sub(lambda _: sub.rstrip("\n") + "\n", md, count=1)
+    else:
+        at = md.find("\n### What a step costs")
+        at = at if at >= 0 else len(md)
+        md = md[:at] + sub + md[at:]
+    md_path.write_text(md)
+
+
 def run(quick: bool = False) -> tuple[dict, str]:
     Bs = [1, 10, 100, 1000] if quick else [1, 10, 100, 1000, 10000]
     rows, res = [], {"batched": []}
@@ -122,6 +211,10 @@ def run(quick: bool = False) -> tuple[dict, str]:
         f"{r['activation']}: {r['batched_s']:.2f} s, {r['ratio']:.0f}×" for r in b1000
     )
     md.append(f"\nTargets at B = 1000: ≤ 2 s and ≥ 100× — measured {targets}.\n")
+    engines = _previous_engines()  # the last interleaved engine comparison (--compare) is kept
+    if engines is not None:
+        res["engines"] = engines
+        md.append(engines_markdown(engines))
 
     anat, arows = anatomy(quick)
     res["anatomy"] = anat
@@ -173,8 +266,17 @@ def run(quick: bool = False) -> tuple[dict, str]:
 
 
 if __name__ == "__main__":
-    import json
-    import sys
-
     if "--grid" in sys.argv:
         print(json.dumps(grid_seconds()))
+    elif "--compare" in sys.argv:
+        # --compare label=src label=src ... [--repeats n] [--describe label=text ...]: the first
+        # checkout is the reference of the ratios; writes results.json and RESULTS.md section 1
+        args = sys.argv[sys.argv.index("--compare") + 1 :]
+        repeats = int(args[args.index("--repeats") + 1]) if "--repeats" in args else 5
+        pairs = [a for a in args if "=" in a and not a.startswith("--")]
+        srcs = dict(a.split("=", 1) for a in pairs if not a.startswith("describe:"))
+        describe = dict(a[len("describe:") :].split("=", 1) for a in pairs if a.startswith("describe:"))
+        cmp = compare_engines(srcs, repeats)
+        cmp["describe"] = describe
+        write_engines(cmp)
+        print(engines_markdown(cmp))

@@ -121,7 +121,7 @@ class AutoAssociator(Model):
         self.rows = torch.arange(B, device=dev).unsqueeze(1)
         if indices is None and psi is None:
             # the fast path (one layer, full batch), bound directly: the loop calls it per step
-            self.gradient = self.fast_gradient  # type: ignore[method-assign]
+            self.gradient = self._fast_path()  # type: ignore[method-assign]
 
     # --- the objective, written plainly (autograd's reference) ----------------------------------
 
@@ -242,9 +242,9 @@ class AutoAssociator(Model):
             return self.full_gradient()
         return self.batch_gradient(self.indices(step)), None
 
-    def fast_gradient(self, step: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]:
-        """One layer, full batch: :meth:`gradient_on` inlined, since for small networks a step
-        costs little more than its Python calls."""
+    def _fast_path(self) -> Callable[[int], tuple[list[torch.Tensor], torch.Tensor]]:
+        """One layer, full batch: :meth:`gradient_on` as a closure over its tensors, since for
+        small networks a step costs little more than its Python calls and attribute look-ups."""
         W_, XT, TT, tXs, B, N, K = (
             self.params[0],
             self.XT,
@@ -254,21 +254,28 @@ class AutoAssociator(Model):
             self.N,
             self.K,
         )
-        if self.per_network:
-            Z = torch.bmm(W_, XT)
-        else:
-            Z = torch.mm(W_.view(B * N, N), XT).view(B, N, K)
-        Y, dY = (Z, None) if self.identity else self.phi.torch_value_and_grad(Z)
-        E = Y - TT
-        signal = E
-        if self.lam_rate is not None:
-            signal = signal + self.lam_rate * Y
-        if self.lam_level is not None:
-            signal = signal + self.lam_level * (Y - self.level_target)
-        if dY is not None:
-            signal = signal * dY
-        if self.per_network:
-            G = torch.bmm(signal, tXs)
-        else:
-            G = torch.mm(signal.view(B * N, K), tXs).view(B, N, N)
-        return [G if self.no_decay else self.penalised(G, W_)], E
+        phi, identity, per_network = self.phi, self.identity, self.per_network
+        lam_rate, lam_level, level_target = self.lam_rate, self.lam_level, self.level_target
+        no_decay, penalised = self.no_decay, self.penalised
+
+        def gradient(step: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]:
+            if per_network:
+                Z = torch.bmm(W_, XT)
+            else:
+                Z = torch.mm(W_.view(B * N, N), XT).view(B, N, K)
+            Y, dY = (Z, None) if identity else phi.torch_value_and_grad(Z)
+            E = Y - TT
+            signal = E
+            if lam_rate is not None:
+                signal = signal + lam_rate * Y
+            if lam_level is not None:
+                signal = signal + lam_level * (Y - level_target)
+            if dY is not None:
+                signal = signal * dY
+            if per_network:
+                G = torch.bmm(signal, tXs)
+            else:
+                G = torch.mm(signal.view(B * N, K), tXs).view(B, N, N)
+            return [G if no_decay else penalised(G, W_)], E
+
+        return gradient
