@@ -112,13 +112,16 @@ def compare_engines(
 ) -> dict:
     """The batched training grid (:func:`grid_seconds`, best of ``per_process`` calls, CPU time
     when ``cpu``) under several checkouts' ``src``, interleaved: each repeat runs every checkout
-    once, in turn, each in a fresh process (so a loaded machine's slow spells fall on all of them
-    alike). Returns the medians over repeats, ``{"repeats", "per_process", "clock",
+    once, in turn (the order rotated from repeat to repeat), each in a fresh process (so a loaded
+    machine's slow spells fall on all of them alike). Returns the medians over repeats, ``{"repeats", "per_process", "clock",
     "checkouts", "median_s": {label: {"act B": s}}, "runs": {label: [...]}}``."""
     flags = ["--grid", "--repeat", str(per_process)] + (["--cpu"] if cpu else [])
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in srcs}
+    labels = list(srcs)
     for r in range(repeats):
-        for label, src in srcs.items():
+        # rotate who goes first, so no checkout always runs after the same one
+        for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
+            src = srcs[label]
             env = {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
             out = subprocess.run(
                 [sys.executable, str(Path(__file__).resolve()), *flags],
@@ -165,7 +168,7 @@ def engines_markdown(cmp: dict) -> str:
             f"Per grid point the best of {cmp.get('per_process', 1)} calls of `train` "
             f"({cmp.get('clock', 'wall clock')}; these problems run on one thread) under each "
             "checkout's `src` (`python benchmarks/bench_training.py --compare`); the checkouts run "
-            "in turn within each repeat, each in a fresh process, so load on the machine falls on "
+            "in turn within each repeat (the order rotated between repeats), each in a fresh process, so load on the machine falls on "
             "all alike. A ratio a / b above 1: b is faster. "
             + "; ".join(f"`{k}`: {v}" for k, v in cmp.get("describe", {}).items())
             + "\n",
