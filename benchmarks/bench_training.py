@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -15,12 +22,12 @@ X_PAPER = np.array([[1, 0, 1], [1, 1, 0]])
 STEPS = 5000
 
 
-def _time(fn, repeat: int = 1) -> float:
+def _time(fn, repeat: int = 1, clock=time.perf_counter) -> float:
     best = np.inf
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        best = min(best, time.perf_counter() - t)
+        best = min(best, clock() - t)
     return float(best)
 
 
@@ -78,18 +85,125 @@ def anatomy(quick: bool) -> tuple[list[dict], list[str]]:
 GRID = [(act, B) for act in ("linear", "tanh") for B in (1, 10, 100, 1000)]
 
 
-def grid_seconds(steps: int = STEPS) -> dict[str, float]:
+def grid_seconds(steps: int = STEPS, repeat: int = 1, cpu: bool = False) -> dict[str, float]:
     """Seconds of one call of the batched training grid's points: ``"act B" → s`` (full-batch SGD,
-    paper's X, float64, CPU). Run under another checkout's ``src`` to compare engines:
-    ``PYTHONPATH=<checkout>/src python benchmarks/bench_training.py --grid``."""
+    paper's X, float64, CPU), best of ``repeat`` calls; ``cpu``: the process's CPU time instead
+    of wall-clock time (these problems run on one thread, so CPU time is the work done, less
+    disturbed by other jobs on the machine). Run under another checkout's ``src`` to compare
+    engines: ``PYTHONPATH=<checkout>/src python benchmarks/bench_training.py --grid [--cpu]``."""
+    clock = time.process_time if cpu else time.perf_counter
     out = {}
     for act, B in GRID:
         out[f"{act} {B}"] = _time(
             lambda act=act, B=B: train(
                 X_PAPER, act, "normal", "sgd", lr=0.1, steps=steps, seeds=range(B), device="cpu"
-            )
+            ),
+            repeat,
+            clock,
         )
     return out
+
+
+HERE = Path(__file__).resolve().parent
+
+
+def compare_engines(
+    srcs: dict[str, str], repeats: int = 5, per_process: int = 3, cpu: bool = True
+) -> dict:
+    """The batched training grid (:func:`grid_seconds`, best of ``per_process`` calls, CPU time
+    when ``cpu``) under several checkouts' ``src``, interleaved: each repeat runs every checkout
+    once, in turn (the order rotated from repeat to repeat), each in a fresh process (so a loaded
+    machine's slow spells fall on all of them alike). Returns the medians over repeats, ``{"repeats", "per_process", "clock",
+    "checkouts", "median_s": {label: {"act B": s}}, "runs": {label: [...]}}``."""
+    flags = ["--grid", "--repeat", str(per_process)] + (["--cpu"] if cpu else [])
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in srcs}
+    labels = list(srcs)
+    for r in range(repeats):
+        # rotate who goes first, so no checkout always runs after the same one
+        for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
+            src = srcs[label]
+            env = {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
+            out = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), *flags],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            runs[label].append(json.loads(out.strip().splitlines()[-1]))
+            print(f"repeat {r + 1}/{repeats} {label}: {runs[label][-1]}", flush=True)
+    median = {
+        label: {k: statistics.median(x[k] for x in rs) for k in rs[0]} for label, rs in runs.items()
+    }
+    return {
+        "repeats": repeats,
+        "per_process": per_process,
+        "clock": "process CPU time" if cpu else "wall clock",
+        "checkouts": srcs,
+        "median_s": median,
+        "runs": runs,
+    }
+
+
+def engines_markdown(cmp: dict) -> str:
+    """Section 1's subsection for :func:`compare_engines`' result: medians and, for every pair of
+    checkouts, the ratio of their times (above 1: the second is faster)."""
+    labels = list(cmp["median_s"])
+    ref = labels[0]
+    pairs = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :]]
+    head = " | ".join(f"{k} (s)" for k in labels)
+    rows = []
+    for point in cmp["median_s"][ref]:
+        act, B = point.split()
+        vals = [cmp["median_s"][k][point] for k in labels]
+        ratios = " | ".join(
+            f"{cmp['median_s'][a][point] / cmp['median_s'][b][point]:.2f}×" for a, b in pairs
+        )
+        rows.append(f"| {act} | {B} | " + " | ".join(f"{v:.3f}" for v in vals) + f" | {ratios} |")
+    rhead = " | ".join(f"{a} / {b}" for a, b in pairs)
+    return "\n".join(
+        [
+            f"\n### Engines compared ({STEPS} full-batch SGD steps per call, medians of "
+            f"{cmp['repeats']} interleaved repeats)\n",
+            f"Per grid point the best of {cmp.get('per_process', 1)} calls of `train` "
+            f"({cmp.get('clock', 'wall clock')}; these problems run on one thread) under each "
+            "checkout's `src` (`python benchmarks/bench_training.py --compare`); the checkouts run "
+            "in turn within each repeat (the order rotated between repeats), each in a fresh process, so load on the machine falls on "
+            "all alike. A ratio a / b above 1: b is faster. "
+            + "; ".join(f"`{k}`: {v}" for k, v in cmp.get("describe", {}).items())
+            + "\n",
+            f"| activation | B | {head} | {rhead} |",
+            "|---|---|" + "---|" * (len(labels) + len(pairs)),
+            *rows,
+            "",
+        ]
+    )
+
+
+def _previous_engines() -> dict | None:
+    path = HERE / "results.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text()).get("training", {}).get("engines")
+
+
+def write_engines(cmp: dict) -> None:
+    """Store :func:`compare_engines`' result in results.json (``training.engines``) and its
+    subsection in RESULTS.md's section 1 (replacing an older one)."""
+    res_path, md_path = HERE / "results.json", HERE / "RESULTS.md"
+    results = json.loads(res_path.read_text()) if res_path.exists() else {}
+    results.setdefault("training", {})["engines"] = cmp
+    res_path.write_text(json.dumps(results, indent=1))
+    md = md_path.read_text() if md_path.exists() else "# Benchmark results\n\n## 1. Batched training\n"
+    sub = engines_markdown(cmp)
+    old = re.compile(r"\n### Engines compared.*?(?=\n###? |\Z)", re.S)
+    if old.search(md):
+        md = old.sub(lambda _: sub.rstrip("\n") + "\n", md, count=1)
+    else:
+        at = md.find("\n### What a step costs")
+        at = at if at >= 0 else len(md)
+        md = md[:at] + sub + md[at:]
+    md_path.write_text(md)
 
 
 def run(quick: bool = False) -> tuple[dict, str]:
@@ -122,6 +236,10 @@ def run(quick: bool = False) -> tuple[dict, str]:
         f"{r['activation']}: {r['batched_s']:.2f} s, {r['ratio']:.0f}×" for r in b1000
     )
     md.append(f"\nTargets at B = 1000: ≤ 2 s and ≥ 100× — measured {targets}.\n")
+    engines = _previous_engines()  # the last interleaved engine comparison (--compare) is kept
+    if engines is not None:
+        res["engines"] = engines
+        md.append(engines_markdown(engines))
 
     anat, arows = anatomy(quick)
     res["anatomy"] = anat
@@ -173,8 +291,19 @@ def run(quick: bool = False) -> tuple[dict, str]:
 
 
 if __name__ == "__main__":
-    import json
-    import sys
-
     if "--grid" in sys.argv:
-        print(json.dumps(grid_seconds()))
+        n = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1
+        print(json.dumps(grid_seconds(repeat=n, cpu="--cpu" in sys.argv)))
+    elif "--compare" in sys.argv:
+        # --compare label=src label=src ... [--repeats n] [--describe label=text ...]: the first
+        # checkout is the reference of the ratios; writes results.json and RESULTS.md section 1
+        args = sys.argv[sys.argv.index("--compare") + 1 :]
+        repeats = int(args[args.index("--repeats") + 1]) if "--repeats" in args else 5
+        wall = "--wall" in args
+        pairs = [a for a in args if "=" in a and not a.startswith("--")]
+        srcs = dict(a.split("=", 1) for a in pairs if not a.startswith("describe:"))
+        describe = dict(a[len("describe:") :].split("=", 1) for a in pairs if a.startswith("describe:"))
+        cmp = compare_engines(srcs, repeats, cpu=not wall)
+        cmp["describe"] = describe
+        write_engines(cmp)
+        print(engines_markdown(cmp))

@@ -6,9 +6,12 @@ A small textbook in code, one module per job:
 - :mod:`itemsrel.symmetry` — the symmetry group Σ_X, orbits, Σ_X-invariant weight matrices.
 - :mod:`itemsrel.analytic` — solution families of the auto-association task (sympy).
 - :mod:`itemsrel.activations` — the one activation registry: φ for torch, numpy and sympy.
-- :mod:`itemsrel.engine` — the one training engine: the loop, optimisers (SGD, Adam, AdamW),
+- :mod:`itemsrel.engine` — the one training engine: the model protocol (parameters, loss,
+  optional closed-form gradient, autograd by default), the loop, optimisers (SGD, Adam, AdamW),
   mini-batch sampling, seeding, the thread policy, divergence; every model trains through it.
-- :mod:`itemsrel.training` — the auto-associators y = φ(Wx) and y = φ(W₂ψ(W₁x)), many at once.
+- :mod:`itemsrel.auto_associator` — the model y = φ(Wx) or y = φ(W₂ψ(W₁x)): initial weights per
+  seed, loss, closed-form gradient; :mod:`itemsrel.training` — ``train``, which translates its
+  arguments onto that model and the engine.
 - :mod:`itemsrel.runs` — labelled runs: a design table beside stacked arrays, selection by label.
 - :mod:`itemsrel.linear_theory` — closed-form limits of gradient descent on linear networks.
 - :mod:`itemsrel.third_eigenvalue` — λ₃ of trained linear networks and averages over
@@ -33,17 +36,19 @@ A small textbook in code, one module per job:
   equivariance of the end state, stability of the answer (chapter 5).
 - :mod:`itemsrel.generality` — training sets up to N = 10, the invariant weight space counted by
   linear algebra, the two readings of symmetry-consistent, hidden-layer auto-associators (chapter 6).
-- :mod:`itemsrel.geometry` — representational geometry measures (kernel alignment, parallelism,
-  CCGP, dichotomy decoding) and the four-cluster, δ-XOR and aligned-kernel tasks (chapter 7).
-- :mod:`itemsrel.hidden` — one-hidden-layer classifiers (trained by the engine), expected-gradient
-  fields (chapter 7).
+- :mod:`itemsrel.geometry` — ``task`` (the four-cluster, δ-XOR and aligned-kernel tasks) and
+  ``analysis`` (kernel alignment, parallelism, CCGP, dichotomy decoding) (chapter 7).
+- :mod:`itemsrel.hidden` — one-hidden-layer classifiers: ``task`` (noisy batches, held-out
+  samples), ``model``, ``train`` (``train_hidden``), ``analysis`` (metrics, selectivity,
+  expected-gradient fields) (chapter 7).
 - :mod:`itemsrel.noise_shift` — where the tanh switch sits at each training noise (chapter 7).
 - :mod:`itemsrel.groups` — finite groups (cyclic, dihedral, symmetric) as multiplication tables;
   words in x and y (chapter 8).
 - :mod:`itemsrel.irreps` — irreducible representations, characters, isotypic projectors, fusion
   rules of words (chapter 8).
-- :mod:`itemsrel.grokking` — two-layer networks learning group words (trained by the engine with
-  AdamW), grokking steps, irrep content of neurons (chapter 8).
+- :mod:`itemsrel.grokking` — two-layer networks learning group words: ``task`` (word tasks,
+  training splits), ``model``, ``train`` (``train_words``, AdamW), ``analysis`` (irrep content of
+  neurons) (chapter 8).
 - :mod:`itemsrel.word_bottleneck` — the word network with an embedding bottleneck; irrep power
   shares against irrep sizes (chapter 8).
 - :mod:`itemsrel.figures` — plotly figures in one style; :mod:`itemsrel.widgets` — ipywidgets;

@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from .analytic import PAPER_X
 from .cache import cached
+from .paper import PRINTED_ADAM
 from .training import train
 
 __all__ = [
@@ -39,15 +40,6 @@ __all__ = [
     "protocol_verdict",
 ]
 
-#: The printed matrices (§3.1.1), the W₀ entry "0.45004" read as 0.4504.
-PRINTED_ADAM: dict[str, NDArray[np.float64]] = {
-    "zeros": np.array(
-        [[0.5496, 0.4504, 0.4504], [0.4995, 0.5005, -0.4996], [0.4996, -0.4996, 0.5004]]
-    ),
-    "ones": np.array(
-        [[0.4504, 0.5496, 0.5496], [0.0522, 0.9478, -0.0522], [0.0489, -0.0489, 0.9511]]
-    ),
-}
 #: Standard deviation of the error of rounding to 4 decimals (uniform on ±0.5·10⁻⁴).
 ROUNDING_SD = 1e-4 / np.sqrt(12.0)
 #: |z| above this for any of the 18 printed entries rules a protocol out (two-sided p ≈ 6·10⁻⁵

@@ -6,8 +6,14 @@ Every network of the book trains through :func:`fit`: the auto-associators ``y =
 declares its parameters (torch tensors with a leading network dimension B), their initialisation
 per seed and its gradient; the engine owns the rest:
 
-* **the loop** (:func:`fit`): per step ``gradient(step)`` → ``observe(step, aux)`` (history) →
-  decoupled weight decay → optimiser update → ``stop(steps_run)``; a ``tqdm.auto`` bar on request;
+* **models** (:class:`Model`, the protocol): a model holds its parameters ``params`` (tensors of
+  shape (B, …), initialised per seed by the model's module), declares its per-network
+  objective ``loss(params, step)`` (B,) and may override ``gradient(step)`` with a closed form;
+  the default gradient is autograd of ``loss``. The book's models: :mod:`itemsrel.auto_associator`,
+  :mod:`itemsrel.hidden.model`, :mod:`itemsrel.grokking.model`;
+* **the loop** (:func:`fit`): per step ``model.gradient(step)`` → ``observe(step, aux)``
+  (history) → decoupled weight decay → optimiser update → ``stop(steps_run)``; a ``tqdm.auto``
+  bar on request;
 * **optimisers** (:class:`Optimiser`): SGD with momentum, Adam and AdamW, through torch's own
   functional kernels (``torch.optim.sgd.sgd``, ``torch.optim.adam.adam``: the update rules of
   ``torch.optim.SGD/Adam/AdamW`` without the classes' per-step bookkeeping), their settings
@@ -60,6 +66,7 @@ __all__ = [
     "PARALLEL_WORK",
     "SAMPLINGS",
     "BatchIndices",
+    "Model",
     "Optimiser",
     "autograd_gradient",
     "check_dtype",
@@ -341,11 +348,36 @@ def autograd_gradient(
     return [g.detach() for g in grads], value.detach()
 
 
+# --- the model protocol -------------------------------------------------------------------------
+
+
+class Model:
+    """What the engine trains: B networks' parameters and their objective.
+
+    Subclasses set ``params`` (tensors of shape (B, …), updated in place by the optimiser) and
+    define ``loss(params, step)``, the per-network objective (B,) of step ``step``'s data at the
+    parameters ``params``. ``gradient(step)`` returns ``(grads, aux)`` at the current parameters
+    (``aux`` is handed to the loop's ``observe``); by default it is autograd of ``loss``
+    (:func:`autograd_gradient`, ``aux`` the losses). A model with a closed form overrides it
+    (the fast path; a test pins it against autograd of ``loss``).
+    """
+
+    params: list[torch.Tensor]
+
+    def loss(self, params: Sequence[torch.Tensor], step: int) -> torch.Tensor:
+        """Per-network objective (B,) of step ``step`` at ``params``."""
+        raise NotImplementedError(f"{type(self).__name__} declares no loss")
+
+    def gradient(self, step: int) -> tuple[list[torch.Tensor], Any]:
+        """``(grads, aux)`` at the current parameters: autograd of :meth:`loss` by default."""
+        return autograd_gradient(lambda ps: self.loss(ps, step), self.params)
+
+
 # --- the loop -----------------------------------------------------------------------------------
 
 
 def fit(
-    gradient: Gradient,
+    model: Model | Gradient,
     optimiser: Optimiser,
     steps: int,
     *,
@@ -356,11 +388,13 @@ def fit(
 ) -> int:
     """THE training loop; returns the number of updates made.
 
+    ``model`` is a :class:`Model` (its ``gradient``) or a bare ``gradient(step)`` callable.
     Each step: ``grads, aux = gradient(step)``; ``observe(step, aux)`` (record the state before
     the update); ``optimiser.step(grads)`` (weight decay, then the update); ``stop(steps_run)``
     ends the run early when it returns True. Runs without autograd taping; ``progress`` shows a
     ``tqdm.auto`` bar.
     """
+    gradient = model.gradient if isinstance(model, Model) else model
     iterator: Any = range(int(steps))
     if progress:
         from tqdm.auto import tqdm

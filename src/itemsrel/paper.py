@@ -11,7 +11,8 @@ Numbers
   :data:`EQ6_FREE_PARAMETERS` — 2.
 * :data:`W_PRINTED` — the trained matrices of §3.1.1 (W₀^SGD, W₁^SGD, W₀^ADAM, W₁^ADAM,
   the two W_rnd^SGD examples, EW_rnd^SGD, EW₀^SGD), keys ``"W_0^SGD"`` …; the paper spells SGD
-  "SDG" in the matrix names (read as SGD).
+  "SDG" in the matrix names (read as SGD); :data:`PRINTED_ADAM` — the two Adam matrices as
+  read, by initialisation.
 * :data:`QUOTED_AB` — the parameters the text quotes for the four trained W ("b = 1/3 and
   c = b", …), read as the (a, b) of eq. 6 (the text calls them (b, c)).
 * :data:`TABLE1_PATTERNS`, :data:`TABLE1` — Table 1: loss (eq. 7) per pattern for the linear
@@ -41,6 +42,7 @@ __all__ = [
     "FLOW_STARTS",
     "INITS",
     "MISPRINTS",
+    "PRINTED_ADAM",
     "QUOTED_AB",
     "SIGMA_X_ORDER",
     "STABLE_RANGE_PRINTED",
@@ -106,6 +108,13 @@ W_READ: dict[str, list[list[float]]] = {
     k: [row[:] for row in v] for k, v in W_PRINTED.items() if k != "EW_0^SGD"
 }
 W_READ["W_0^ADAM"][0][1] = 0.4504
+
+#: The two Adam matrices by initialisation (``"zeros"``: W₀^ADAM, ``"ones"``: W₁^ADAM), as read
+#: (:data:`W_READ`), as arrays (chapter 2's protocol study, :mod:`itemsrel.adam_protocols`).
+PRINTED_ADAM: dict[str, np.ndarray] = {
+    "zeros": np.array(W_READ["W_0^ADAM"]),
+    "ones": np.array(W_READ["W_1^ADAM"]),
+}
 
 #: §3.1.1: the text's parameters of the four trained W, read as (a, b) of eq. 6.
 QUOTED_AB: dict[str, tuple[float, float]] = {

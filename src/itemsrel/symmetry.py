@@ -37,6 +37,7 @@ __all__ = [
     "invariant_projection",
     "is_invariant",
     "orbits",
+    "pair_orbit_labels",
     "span_patterns",
     "symmetry_consistent_patterns",
     "symmetry_group",
@@ -286,6 +287,16 @@ def invariant_basis(group: PermutationGroup, N: int) -> list[NDArray[np.int8]]:
             B[i, j] = 1
         basis.append(B)
     return basis
+
+
+def pair_orbit_labels(group: PermutationGroup, N: int) -> NDArray[np.int64]:
+    """The numbered invariant structure of ``group``: an (N, N) matrix whose entry (i, j) is the
+    number of the orbit of the index pair (i, j), 1-based for readers, in the order of
+    :func:`invariant_basis` (entries with one number are equal in every invariant W)."""
+    labels = np.zeros((N, N), dtype=np.int64)
+    for k, B in enumerate(invariant_basis(group, N)):
+        labels[B == 1] = k + 1
+    return labels
 
 
 def invariant_projection(W: ArrayLike, group: PermutationGroup) -> NDArray[np.float64]:

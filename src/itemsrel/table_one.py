@@ -25,10 +25,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import least_squares, minimize
 
+from . import paper
 from .activations import get_activation
 from .analytic import PAPER_X_PRIME
 from .cache import cached
 from .dynamics import basins, fixed_points, mesh
+from .paper import TABLE1_PATTERNS
 from .training import pattern_loss, train
 
 __all__ = [
@@ -38,7 +40,6 @@ __all__ = [
     "ColumnFit",
     "fit_column",
     "gain_from_train_loss",
-    "gain_of",
     "model_table",
     "model_weights",
     "retrain",
@@ -46,15 +47,10 @@ __all__ = [
     "trained_columns",
 ]
 
-#: The rows of Table 1, in the paper's order (x as (x1, x2, x3)).
-TABLE1_PATTERNS = np.array(
-    [[0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 1, 1], [1, 1, 0], [1, 0, 1], [1, 1, 1], [1, 0, 0]]
-)
-#: The printed values per activation ("id" is the linear network), same row order.
+#: The printed values per activation (:data:`itemsrel.paper.TABLE1`, whose ``"id"`` is the linear
+#: network, here ``"linear"``), rows in the order of :data:`TABLE1_PATTERNS`.
 TABLE1: dict[str, NDArray[np.float64]] = {
-    "linear": np.array([0.0, 0.0, 0.0, 0.0, 0.4251, 0.4251, 0.4251, 0.4251]),
-    "tanh": np.array([0.0001, 0.0001, 0.0, 0.0002, 0.3008, 0.2459, 0.1751, 0.3716]),
-    "sigmoid": np.array([0.0003, 0.0003, 0.25, 0.1663, 0.3099, 0.3100, 0.4043, 0.3330]),
+    ("linear" if k == "id" else k): np.asarray(v, dtype=float) for k, v in paper.TABLE1.items()
 }
 #: Half a unit in the last printed digit (4 decimals).
 TOLERANCE = 5e-5
@@ -85,11 +81,6 @@ def model_weights(c: ArrayLike, activation: str, gain: float = 1.0) -> NDArray[n
 def model_table(c: ArrayLike, activation: str, gain: float = 1.0) -> NDArray[np.float64]:
     """The eight losses of Table 1 (rows :data:`TABLE1_PATTERNS`) for ``model_weights``."""
     return pattern_loss(model_weights(c, activation, gain), TABLE1_PATTERNS, activation)
-
-
-def gain_of(W: ArrayLike, activation: str) -> float:
-    """The gain of a trained W of the module's form: W[1, 1] (tanh, sigmoid)."""
-    return float(np.asarray(W, dtype=float)[1, 1]) if activation != "linear" else 1.0
 
 
 @dataclass(frozen=True)

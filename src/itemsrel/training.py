@@ -1,10 +1,12 @@
 """Auto-associators ``y = φ(W x)`` and ``y = φ(W₂ ψ(W₁ x))`` (no biases), trained many at once.
 
 The model of the book: N inputs, N outputs, trained to reproduce its K binary items (or given
-targets). Many networks train as ONE tensor program through :func:`itemsrel.engine.fit`: the
-weights have shape ``(B, N, N)`` (a leading network dimension), every step is a handful of
-batched tensor operations, and the gradient is written in closed form (pinned by tests against
-autograd). All networks share one training set ``X`` of shape ``(K, N)``, or each has its own:
+targets). :func:`train` translates its arguments onto the model
+(:class:`itemsrel.auto_associator.AutoAssociator`: parameters, loss and the closed-form gradient,
+pinned by tests against autograd) and the engine (:func:`itemsrel.engine.fit`), and packs a
+:class:`TrainResult`. Many networks train as ONE tensor program: the weights have shape
+``(B, N, N)`` (a leading network dimension) and every step is a handful of batched tensor
+operations. All networks share one training set ``X`` of shape ``(K, N)``, or each has its own:
 ``X`` of shape ``(B, K, N)`` (same K and N for all, e.g. many generated puzzles at once).
 
     z_k = W x_k,   y_k = φ(z_k),   L = 1/(K N) Σ_k |y_k − t_k|²          (the paper's eq. 7,
@@ -59,6 +61,7 @@ import torch
 from numpy.typing import ArrayLike, NDArray
 
 from .activations import Activation, get_activation
+from .auto_associator import INITS, AutoAssociator, hidden_weights, initial_weights
 from .engine import (
     PARALLEL_WORK,
     SAMPLINGS,
@@ -89,7 +92,6 @@ __all__ = [
     "train",
 ]
 
-INITS = ("zeros", "ones", "uniform", "normal")
 OPTIMIZERS = ("sgd", "adam")
 PENALTIES = ("l1", "l2", "rate", "level")
 
@@ -161,31 +163,6 @@ class TrainResult:
         assert self.W2 is not None and self.hidden_activation is not None
         h = self.hidden_activation(np.einsum("bhj,pj->bph", self.W1, P))
         return self.activation(np.einsum("bih,bph->bpi", self.W2, h))
-
-
-def initial_weights(
-    init: str, N: int, seeds: Sequence[int], sigma: float = 0.05
-) -> NDArray[np.float64]:
-    """Initial weights, shape (B, N, N): ``zeros``, ``ones``, ``uniform`` U(0,1), ``normal`` N(0, σ).
-
-    Network b draws from ``numpy.random.default_rng(seeds[b])`` alone.
-    """
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
-    B = len(seeds)
-    if init == "zeros":
-        return np.zeros((B, N, N))
-    if init == "ones":
-        return np.ones((B, N, N))
-    if init == "normal" and not (np.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"sigma must be a positive number, got {sigma}")
-    out = np.empty((B, N, N))
-    for b, s in enumerate(seeds):
-        rng = np.random.default_rng(int(s))
-        out[b] = (
-            rng.uniform(0.0, 1.0, (N, N)) if init == "uniform" else rng.normal(0.0, sigma, (N, N))
-        )
-    return out
 
 
 def _training_sets(X: ArrayLike) -> NDArray[np.int8]:
@@ -296,22 +273,6 @@ def _given_hidden_weights(
     return out[0], out[1]
 
 
-def _hidden_weights(
-    seeds: Sequence[int], H: int, N: int, sigma: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Initial layers of hidden-layer networks: W₁ (B, H, N), W₂ (B, N, H), entries N(0, σ²),
-    W₁ then W₂ from ``default_rng(seed)``."""
-    if not (np.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"sigma must be a positive number, got {sigma}")
-    W1 = np.empty((len(seeds), H, N))
-    W2 = np.empty((len(seeds), N, H))
-    for b, s in enumerate(seeds):
-        rng = np.random.default_rng(int(s))
-        W1[b] = rng.normal(0.0, sigma, (H, N))
-        W2[b] = rng.normal(0.0, sigma, (N, H))
-    return W1, W2
-
-
 def train(
     X: ArrayLike,
     activation: str | Activation = "linear",
@@ -405,7 +366,7 @@ def train(
     if psi is not None:
         H = int(hidden)  # type: ignore[arg-type]
         if W0 is None:
-            W1_init, W2_init = _hidden_weights(seed_arr, H, N, sigma)
+            W1_init, W2_init = hidden_weights(seed_arr, H, N, sigma)
         else:
             W1_init, W2_init = _given_hidden_weights(W0, B, H, N)
             init = "given"
@@ -422,165 +383,48 @@ def train(
     tX = torch.as_tensor(Xn, dtype=dtype, device=dev)  # (K, N) or (B, K, N)
     tT = torch.as_tensor(T, dtype=dtype, device=dev)  # like tX
     opt = Optimiser(params, optimizer, lr=lr, momentum=momentum, betas=betas, eps=eps)
-
-    scale = 2.0 / (K * N)
-    tXs = tX * scale  # the gradient's factor 2/(K N), folded into the constant inputs
-    col = {k: torch.as_tensor(v, dtype=dtype, device=dev).view(B, 1, 1) for k, v in lam.items()}
-    lam_rate, lam_level = col.get("rate"), col.get("level")
-    n_w = (H * N) if psi is not None else N * N
-    l1 = col["l1"] / n_w if "l1" in col else None
-    l2 = col["l2"] * (2.0 / n_w) if "l2" in col else None
+    minibatch = batch_size is not None and not (sampling in ("epoch", "cycle") and batch_size == K)
+    model = AutoAssociator(
+        params,
+        tX,
+        tT,
+        phi,
+        psi,
+        lam,
+        level_target,
+        BatchIndices(K, int(batch_size), sampling, seed_arr, data_seed).stepper(steps, dev)  # type: ignore[arg-type]
+        if minibatch
+        else None,
+    )
 
     record_every = record_every or max(1, steps // 500)
     hist_steps: list[int] = []
     hist: list[torch.Tensor] = []
-    # Transposed layout: column k of Z_b is z_k = W_b x_k. Stacking the B weight matrices as one
-    # (B·N, N) matrix turns the forward pass and the gradient into one matrix product each.
-    # With per-network sets the same two products are batched matrix products.
-    XT = tX.transpose(-1, -2).contiguous()  # (N, K) or (B, N, K)
-    TT = tT.transpose(-1, -2).contiguous()  # like XT
-
-    identity = phi.name == "linear" and phi.gain == 1.0 and phi.shift == 0.0  # φ' = 1: skip it
-
-    def output_signal(Z: torch.Tensor, TT: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(∂L/∂Z up to the factor 2/(k N), error Y − T) at the output pre-activation Z."""
-        Y, dY = (Z, None) if identity else phi.torch_value_and_grad(Z)
-        E = Y - TT
-        signal = E
-        if lam_rate is not None:
-            signal = signal + lam_rate * Y
-        if lam_level is not None:
-            signal = signal + lam_level * (Y - level_target)
-        if dY is not None:
-            signal = signal * dY
-        return signal, E
-
-    no_decay = l1 is None and l2 is None
-
-    def penalised(G: torch.Tensor, Wd: torch.Tensor) -> torch.Tensor:
-        if l1 is not None:
-            G = G + l1 * torch.sign(Wd)
-        if l2 is not None:
-            G = G + l2 * Wd
-        return G
-
-    def gradient_one_layer(
-        ps: list[torch.Tensor],
-        XT: torch.Tensor = XT,
-        TT: torch.Tensor = TT,
-        tXs: torch.Tensor = tXs,
-        per_network: bool = per_network,
-    ) -> tuple[list[torch.Tensor], torch.Tensor]:
-        (Wd,) = ps
-        k = XT.shape[-1]
-        if per_network:
-            Z = torch.bmm(Wd, XT)
-        else:
-            Z = torch.mm(Wd.view(B * N, N), XT).view(B, N, k)
-        signal, E = output_signal(Z, TT)
-        if per_network:
-            G = torch.bmm(signal, tXs)
-        else:
-            G = torch.mm(signal.view(B * N, k), tXs).view(B, N, N)
-        return [G if no_decay else penalised(G, Wd)], E
-
-    def gradient_hidden(
-        ps: list[torch.Tensor],
-        XT: torch.Tensor = XT,
-        TT: torch.Tensor = TT,
-        tXs: torch.Tensor = tXs,
-        per_network: bool = per_network,
-    ) -> tuple[list[torch.Tensor], torch.Tensor]:
-        assert psi is not None
-        W1, W2 = ps
-        k = XT.shape[-1]
-        if per_network:
-            Z1 = torch.bmm(W1, XT)
-        else:
-            Z1 = torch.mm(W1.reshape(B * H, N), XT).view(B, H, k)
-        A, dA = psi.torch_value_and_grad(Z1)  # (B, H, k)
-        signal, E = output_signal(torch.bmm(W2, A), TT)  # (B, N, k)
-        back = torch.bmm(W2.transpose(1, 2), signal) * dA  # (B, H, k)
-        if per_network:
-            G1 = torch.bmm(back, tXs)
-        else:
-            G1 = torch.mm(back.reshape(B * H, k), tXs).view(B, H, N)
-        G2 = torch.bmm(signal, A.transpose(1, 2)) * (2.0 / (k * N))
-        return [penalised(G1, W1), penalised(G2, W2)], E
-
-    model_gradient = gradient_hidden if psi is not None else gradient_one_layer
-
-    def batch_gradient(ps: list[torch.Tensor], idx: torch.Tensor) -> list[torch.Tensor]:
-        """Gradient of the mini-batch objective; idx (B, b) holds each network's items."""
-        if per_network:
-            rows = torch.arange(B, device=dev).unsqueeze(1)
-            Xb, Tb = tX[rows, idx], tT[rows, idx]  # (B, b, N)
-        else:
-            Xb, Tb = tX[idx], tT[idx]
-        G, _ = model_gradient(
-            ps, Xb.transpose(-1, -2), Tb.transpose(-1, -2), Xb * (2.0 / (idx.shape[1] * N)), True
-        )
-        return G
-
-    minibatch = batch_size is not None and not (sampling in ("epoch", "cycle") and batch_size == K)
-    indices = (
-        BatchIndices(K, int(batch_size), sampling, seed_arr, data_seed).stepper(steps, dev)  # type: ignore[arg-type]
-        if minibatch
-        else None
-    )
-
-    W_ = params[0]
-
-    def full_one_layer(step: int) -> tuple[list[torch.Tensor], torch.Tensor]:
-        """The fast path (one layer, full batch): ``gradient_one_layer`` inlined, since for
-        small networks a step costs little more than its Python calls."""
-        Z = torch.bmm(W_, XT) if per_network else torch.mm(W_.view(B * N, N), XT).view(B, N, K)
-        Y, dY = (Z, None) if identity else phi.torch_value_and_grad(Z)
-        E = Y - TT
-        signal = E
-        if lam_rate is not None:
-            signal = signal + lam_rate * Y
-        if lam_level is not None:
-            signal = signal + lam_level * (Y - level_target)
-        if dY is not None:
-            signal = signal * dY
-        if per_network:
-            G = torch.bmm(signal, tXs)
-        else:
-            G = torch.mm(signal.view(B * N, K), tXs).view(B, N, N)
-        return [G if no_decay else penalised(G, W_)], E
-
-    def gradient(step: int) -> tuple[list[torch.Tensor], torch.Tensor | None]:
-        if indices is None:
-            return model_gradient(params)
-        return batch_gradient(params, indices(step)), None
-
-    step_gradient = full_one_layer if (indices is None and psi is None) else gradient
 
     def observe(step: int, E: torch.Tensor | None) -> None:
         if step % record_every == 0:
             if E is None:
-                _, E = model_gradient(params)
+                _, E = model.full_gradient()
             hist_steps.append(step)
             hist.append(E.pow(2).mean(dim=(1, 2)))
 
     def converged_all(steps_run: int) -> bool:
         if steps_run % check_every:
             return False
-        Gc, _ = model_gradient(params)
+        Gc, _ = model.full_gradient()
         return bool(all((g.abs().amax(dim=(1, 2)) <= grad_tol).all() for g in Gc))
 
     work = B * N * K * (N if psi is None else 2 * H)
     with thread_policy(work, dev):
         steps_run = fit(
-            step_gradient,
+            model,
             opt,
             steps,
             observe=observe,
             stop=converged_all if stop_when_converged else None,
         )
         with torch.no_grad():
-            G, E = model_gradient(params)
+            G, E = model.full_gradient()
             final = E.pow(2).mean(dim=(1, 2))
     hist_steps.append(steps_run)
     hist.append(final)

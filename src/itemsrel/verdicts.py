@@ -23,7 +23,8 @@ Constructors, one per kind of evidence (each returns a :class:`Claim`):
 * :func:`compare` — a regenerated number (scalar, vector, matrix) against a printed one;
 * :func:`paired_claim` — "A > B" from per-seed values of networks that share a seed;
 * :func:`threshold` — a measured value against a stated criterion with a strong and a weak form;
-* :func:`across_settings` — a claim tested in several settings (e.g. training sets × inits);
+* :func:`across_settings` — a claim tested in several settings (e.g. training sets × inits), its
+  verdict by :func:`settings_verdict` (which also judges a claim that an effect does *not* occur);
 * :func:`not_tested` — a claim this book does not test.
 
 :func:`verdict_table` renders claims as a ``pandas.DataFrame`` of rounded text (stable under
@@ -55,6 +56,7 @@ __all__ = [
     "CONTRADICTED",
     "NOT_REPRODUCED",
     "NOT_TESTED",
+    "NO_CLAIM",
     "PARTLY",
     "REPRODUCED_EXACTLY",
     "REPRODUCED_IN_DISTRIBUTION",
@@ -67,6 +69,7 @@ __all__ = [
     "paired_claim",
     "rounding_text",
     "settings_text",
+    "settings_verdict",
     "threshold",
     "verdict_counts",
     "verdict_table",
@@ -80,6 +83,8 @@ PARTLY = "partly"
 NOT_REPRODUCED = "not reproduced"
 CONTRADICTED = "contradicted"
 NOT_TESTED = "not tested"
+#: The verdict column of a control row, where the paper makes no claim.
+NO_CLAIM = "(no claim)"
 #: The verdict words, strongest first (``consistent only with`` is followed by its reading).
 VERDICTS = (
     REPRODUCED_EXACTLY,
@@ -314,6 +319,25 @@ def settings_text(flags: pd.Series) -> str:
     return ", ".join(f"{s} ({i})" for (s, i), v in flags.items() if v) or "none"
 
 
+def settings_verdict(holds: ArrayLike, expected: bool | None = True) -> str:
+    """The verdict on a claim tested in several settings; ``holds[k]``: the effect held in
+    setting k. ``expected=True`` (the paper says it occurs): in all → reproduced in distribution,
+    in some → partly, in none → not reproduced. ``expected=False`` (the paper says it does not
+    occur): in none → reproduced in distribution, in some → partly, in all → contradicted.
+    ``expected=None`` (a control, no claim): :data:`NO_CLAIM`."""
+    flags = np.asarray(holds, dtype=bool).ravel()
+    if flags.size == 0:
+        raise ValueError("a claim needs at least one setting in which it was tested")
+    if expected is None:
+        return NO_CLAIM
+    n, k = flags.size, int(flags.sum())
+    if not expected:
+        k = n - k  # the settings where the claim (no effect) held
+        if k == 0:
+            return CONTRADICTED
+    return REPRODUCED_IN_DISTRIBUTION if k == n else PARTLY if k else NOT_REPRODUCED
+
+
 def across_settings(
     claim: str, measured: str, holds: Sequence[bool] | np.ndarray | pd.Series, *, note: str = ""
 ) -> Claim:
@@ -321,14 +345,11 @@ def across_settings(
     criterion on the means over seeds). All → reproduced in distribution, some → partly (the
     ``measured`` text names where), none → not reproduced."""
     flags = np.asarray(holds, dtype=bool).ravel()
-    if flags.size == 0:
-        raise ValueError("a claim needs at least one setting in which it was tested")
-    n, k = flags.size, int(flags.sum())
-    verdict = REPRODUCED_IN_DISTRIBUTION if k == n else PARTLY if k else NOT_REPRODUCED
+    verdict = settings_verdict(flags)
     return Claim(
         claim,
         verdict,
-        f"holds in all {n} settings (partly: in some)",
+        f"holds in all {flags.size} settings (partly: in some)",
         book=measured,
         note=note,
         value=flags,

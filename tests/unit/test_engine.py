@@ -21,19 +21,35 @@ import torch
 
 from itemsrel.activations import get_activation
 from itemsrel.analytic import PAPER_X
+from itemsrel.auto_associator import AutoAssociator
 from itemsrel.engine import (
     BLOWUP,
     Optimiser,
     autograd_gradient,
     check_dtype,
+    fit,
     flag_diverged,
     thread_policy,
     validate_optimiser,
 )
+from itemsrel.engine import Model as EngineModel
 from itemsrel.geometry import xor_task
-from itemsrel.grokking import WordTask, _initial_weights, train_split, train_words
+from itemsrel.grokking import (
+    WordNetwork,
+    WordTask,
+    _initial_weights,
+    train_split,
+    train_words,
+    training_pairs,
+)
 from itemsrel.groups import cyclic, dihedral, symmetric, word_table
-from itemsrel.hidden import initial_hidden_weights, readout_weights, train_hidden
+from itemsrel.hidden import (
+    HiddenClassifier,
+    NoisyBatches,
+    initial_hidden_weights,
+    readout_weights,
+    train_hidden,
+)
 from itemsrel.linear_theory import gd_limit, projector
 from itemsrel.training import initial_weights, train
 
@@ -328,3 +344,74 @@ def test_optimiser_sgd_with_decoupled_weight_decay() -> None:
     np.testing.assert_allclose(p.numpy(), [[1.0, 1.0], [0.8, 0.8]])
     with pytest.raises(ValueError, match="weight decay"):
         Optimiser([p], "sgd", lr=0.5, weight_decay=[0.0, 2.0])
+
+
+# --- the model protocol: each model's closed form is autograd of its declared loss ---------------
+
+
+def _auto_model(hidden: bool, minibatch: bool = False) -> AutoAssociator:
+    rng = np.random.default_rng(0)
+    X = torch.as_tensor(np.array([[1, 0, 1, 0], [1, 1, 0, 0], [0, 1, 1, 1]]), dtype=torch.float64)
+    shapes = [(3, 2, 4), (3, 4, 2)] if hidden else [(3, 4, 4)]
+    params = [torch.as_tensor(rng.normal(0, 0.5, s)) for s in shapes]
+    pens = {"l1": np.array([0.0, 0.1, 0.2]), "l2": np.full(3, 0.05), "rate": np.full(3, 0.1)}
+    pens["level"] = np.array([0.3, 0.0, 0.1])
+    act = get_activation("sigmoid")
+    return AutoAssociator(params, X, X, act, get_activation("tanh") if hidden else None, pens)
+
+
+def _classifier_model() -> HiddenClassifier:
+    W = torch.as_tensor(initial_hidden_weights(0, _H, 6, 1.0)[None].repeat(2, 0))
+    A = torch.as_tensor(readout_weights(0, _H, "trainable")[None].repeat(2, 0))
+    y = torch.as_tensor(np.stack([_TASK.labels[np.repeat(np.arange(4), 3)]] * 2), dtype=W.dtype)
+    batches = NoisyBatches([_TASK] * 2, np.array([0, 1]), np.array([0.5, 1.0]), 3, 5, W.dtype, W.device)
+    acts = [get_activation("tanh"), get_activation("relu")]
+    return HiddenClassifier(W, A, acts, y, batches, trainable_readout=True)
+
+
+def _word_model(activation: str) -> WordNetwork:
+    tasks = [WordTask(cyclic(6), "x*y", 0.7, 1.0, 0), WordTask(dihedral(3), "x*y*x^-1", 0.5, 0.0, 3)]
+    init = [_initial_weights(t, 16, 1.0) for t in tasks]
+    E = torch.as_tensor(np.stack([e for e, _ in init]))
+    U = torch.as_tensor(np.stack([u for _, u in init]))
+    return WordNetwork(E, U, training_pairs(tasks), activation)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _auto_model(hidden=False),
+        lambda: _auto_model(hidden=True),
+        _classifier_model,
+        lambda: _word_model("relu"),
+        lambda: _word_model("quadratic"),
+    ],
+    ids=["auto-associator", "auto-associator, hidden layer", "classifier", "words relu", "words z²"],
+)
+def test_closed_form_gradient_is_autograd_of_the_declared_loss(make) -> None:
+    model = make()
+    with torch.no_grad():
+        closed, _ = model.gradient(0)
+        closed = [g.clone() for g in closed]
+    auto, _ = EngineModel.gradient(model, 0)  # the protocol's default: autograd of model.loss
+    assert len(closed) == len(auto) == len(model.params)
+    for c, a in zip(closed, auto, strict=True):
+        assert c.shape == a.shape and float(a.abs().max()) > 1e-4
+        np.testing.assert_allclose(c.numpy(), a.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_a_model_without_a_closed_form_trains_by_autograd() -> None:
+    """A new model declares only its loss; the engine's default gradient trains it."""
+
+    class Quadratic(EngineModel):
+        def __init__(self) -> None:
+            self.params = [torch.zeros(3, 2, dtype=torch.float64)]
+            self.target = torch.as_tensor([[1.0, 2.0], [-1.0, 0.5], [0.0, 3.0]])
+
+        def loss(self, params, step):
+            return (params[0] - self.target).pow(2).sum(dim=1)
+
+    model = Quadratic()
+    steps = fit(model, Optimiser(model.params, "sgd", lr=0.25), 40)
+    assert steps == 40
+    np.testing.assert_allclose(model.params[0].numpy(), model.target.numpy(), atol=1e-10)

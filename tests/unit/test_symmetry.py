@@ -24,6 +24,7 @@ from itemsrel.symmetry import (
     invariant_projection,
     is_invariant,
     orbits,
+    pair_orbit_labels,
     span_patterns,
     symmetry_consistent_patterns,
     symmetry_group,
@@ -321,3 +322,18 @@ def test_symmetry_group_limit_is_max_n():
     assert symmetry_group(np.eye(MAX_N, dtype=int)).order() == math.factorial(MAX_N)
     with pytest.raises(ValueError, match=f"N <= {MAX_N}"):
         symmetry_group(np.eye(MAX_N + 1, dtype=int))
+
+
+def test_pair_orbit_labels_number_the_invariant_structure() -> None:
+    # Σ_X = {e, (2 3)} of the paper's X: five orbits of index pairs (eq. 5), numbered 1…5 in
+    # row-major order of their first pair
+    group = symmetry_group(np.array([[1, 0, 1], [1, 1, 0]]))
+    labels = pair_orbit_labels(group, 3)
+    np.testing.assert_array_equal(labels, [[1, 2, 2], [3, 4, 5], [3, 5, 4]])
+    basis = invariant_basis(group, 3)
+    assert labels.max() == len(basis) == 5
+    for k, B in enumerate(basis):
+        np.testing.assert_array_equal(labels == k + 1, B == 1)
+    # the trivial group: every entry its own number
+    trivial = symmetry_group(np.array([[1, 0, 0], [1, 1, 0], [1, 1, 1]]))
+    np.testing.assert_array_equal(pair_orbit_labels(trivial, 3), np.arange(1, 10).reshape(3, 3))

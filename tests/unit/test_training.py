@@ -546,14 +546,14 @@ def _hidden_autograd_reference(X, W1, W2, phi, psi, optimizer, steps, reg, idx=N
 )
 @pytest.mark.parametrize(("phi", "psi"), [("linear", "linear"), ("sigmoid", "tanh")])
 def test_hidden_layer_equals_autograd_per_network(optimizer, opt_kw, phi, psi) -> None:
-    from itemsrel.training import _hidden_weights
+    from itemsrel.auto_associator import hidden_weights
 
     X = _random_set(6, 3, 2)
     seeds = [0, 1, 2]
     reg = {"l2": 0.05, "rate": 0.02, "l1": 0.01}
     kw = dict(hidden=4, hidden_activation=psi, init="normal", sigma=0.3, steps=40, device="cpu")
     ours = train(X, phi, optimizer=optimizer, seeds=seeds, regularization=reg, **kw, **opt_kw)
-    W1, W2 = _hidden_weights(seeds, 4, 6, 0.3)
+    W1, W2 = hidden_weights(seeds, 4, 6, 0.3)
     assert np.abs(ours.W1 - W1).max() > 1e-2  # training moved the weights
     for b in range(3):
         r1, r2 = _hidden_autograd_reference(X, W1[b], W2[b], phi, psi, optimizer, 40, reg, **opt_kw)
@@ -563,15 +563,15 @@ def test_hidden_layer_equals_autograd_per_network(optimizer, opt_kw, phi, psi) -
 
 
 def test_hidden_layer_minibatches_equal_autograd() -> None:
+    from itemsrel.auto_associator import hidden_weights
     from itemsrel.engine import data_streams
-    from itemsrel.training import _hidden_weights
 
     X = _random_set(6, 4, 3)
     ours = train(
         X, "tanh", hidden=3, hidden_activation="sigmoid", init="normal", sigma=0.5, lr=0.2,
         steps=30, seeds=[5], batch_size=2, data_seed=4, device="cpu",
     )  # fmt: skip
-    W1, W2 = _hidden_weights([5], 3, 6, 0.5)
+    W1, W2 = hidden_weights([5], 3, 6, 0.5)
     idx = np.sort(data_streams([5], 4)[0].integers(0, 4, size=(30, 2)), axis=-1)
     r1, r2 = _hidden_autograd_reference(
         X, W1[0], W2[0], "tanh", "sigmoid", "sgd", 30, {}, idx, lr=0.2

@@ -9,6 +9,7 @@ import pytest
 from itemsrel import report
 from itemsrel.verdicts import (
     CONTRADICTED,
+    NO_CLAIM,
     NOT_REPRODUCED,
     NOT_TESTED,
     PARTLY,
@@ -21,6 +22,7 @@ from itemsrel.verdicts import (
     not_tested,
     paired_claim,
     settings_text,
+    settings_verdict,
     threshold,
     verdict_counts,
     verdict_table,
@@ -175,6 +177,26 @@ def test_across_settings(holds, verdict):
     assert across_settings("c", "m", pd.Series(holds)).verdict == verdict
     with pytest.raises(ValueError, match="at least one"):
         across_settings("c", "m", [])
+
+
+@pytest.mark.parametrize(
+    ("holds", "expected", "verdict"),
+    [
+        ([True] * 8, True, REPRODUCED_IN_DISTRIBUTION),
+        ([True, False], True, PARTLY),
+        ([False] * 8, True, NOT_REPRODUCED),
+        # the paper says the effect does not occur: no setting with it reproduces the claim
+        ([False] * 8, False, REPRODUCED_IN_DISTRIBUTION),
+        ([False, True, False], False, PARTLY),
+        ([True] * 8, False, CONTRADICTED),
+        ([True, False], None, NO_CLAIM),
+    ],
+)
+def test_settings_verdict(holds, expected, verdict):
+    assert settings_verdict(holds, expected) == verdict
+    assert settings_verdict(pd.Series(holds), expected=expected) == verdict
+    with pytest.raises(ValueError, match="at least one"):
+        settings_verdict([], expected)
 
 
 def test_settings_text():

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from ..figures.generality import structure_figure
 from ..generality import MAX_N, consistent_patterns, describe, returns
 from ..patterns import as_training_set
-from ..symmetry import index_orbits, invariant_basis, span_patterns, symmetry_group
+from ..symmetry import index_orbits, pair_orbit_labels, span_patterns, symmetry_group
 from .controls import live_panel
 
 __all__ = ["LAB_ACTIVATIONS", "lab_view", "parse_patterns", "symmetry_lab"]
@@ -79,7 +79,7 @@ def lab_view(
     d = describe(X)
     group = symmetry_group(X)
     orbits = " ".join("{" + ",".join(str(i + 1) for i in o) + "}" for o in index_orbits(group, N))
-    numbered = sum((k + 1) * B.astype(float) for k, B in enumerate(invariant_basis(group, N)))
+    numbered = pair_orbit_labels(group, N)
     facts = (
         f"N = {N}, K = {d['K']} items, rank {d['rank']};  |Σ_X| = {d['group_order']};  "
         f"unit orbits {orbits};  free parameters of an invariant W: {d['free_parameters']} "
