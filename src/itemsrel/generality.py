@@ -928,8 +928,9 @@ def hidden_sweep(
     ``equivariance`` (:func:`equivariance_error` over the cube) and the reproduced shares
     ``train_frac``, ``span_frac``, ``fixed_frac``, ``exact_frac`` as in :func:`sweep`.
     """
+    from .auto_associator import hidden_weights
     from .linear_theory import projector
-    from .training import _hidden_weights, train
+    from .training import train
 
     table = gallery()
     rows = []
@@ -946,7 +947,7 @@ def hidden_sweep(
         }
         for H in sorted({h for h in (rank - 1, rank, 2 * N) if h >= 1}):
             # every initial scale trains in one batch (W0 as train would draw it per seed)
-            starts = [_hidden_weights(list(range(int(seeds))), H, N, s) for s in sigmas]
+            starts = [hidden_weights(list(range(int(seeds))), H, N, s) for s in sigmas]
             W0 = (np.concatenate([a for a, _ in starts]), np.concatenate([b for _, b in starts]))
             labels = [(sigma, b) for sigma in sigmas for b in range(int(seeds))]
             for psi, phi in ARCHITECTURES:
