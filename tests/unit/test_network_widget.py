@@ -55,7 +55,7 @@ def test_every_control_changes_the_output_in_place():
     for name, value in changes:
         before = [f.to_json() for f in panel.figures]
         ctl[name].value = value
-        assert panel.status.value == "", (name, panel.status.value)
+        assert panel.message == "", (name, panel.status.value)
         if figures is not None:
             assert panel.figures[:2] == figures  # the same FigureWidgets, restyled
             assert [f.to_json() for f in panel.figures] != before, name

@@ -30,6 +30,7 @@ import base64
 import html
 import json
 import os
+import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -67,6 +68,7 @@ STATIC_NOTE = (
     "<b>Live in JupyterLab</b> (<code>make lab</code>): on this web page no Python runs, so "
     "these controls do nothing and the figures below are a snapshot at the values shown.</div>"
 )
+_TIMING_MARK = re.compile(r"<span class='itemsrel-timing'[^>]*></span>")
 _BUSY = "<span style='color:#E69F00'>⏳ recomputing for the new values…</span>"
 
 
@@ -397,7 +399,8 @@ class LivePanel(w.VBox):
     ``area`` (the output box), ``figures`` (the FigureWidgets in use, in order), ``shown`` (the
     items drawn last), ``redraws`` (how many draws so far), ``timing`` (the kernel's share of the
     last live redraw: ``compute_ms`` for the items, ``sync_ms`` for sending the changes; also in
-    ``timing_mark``, an invisible ``.itemsrel-timing`` element).
+    an empty ``.itemsrel-timing`` element in the status line); ``message`` (the status line's
+    text without that mark: "" when all is well).
     """
 
     def __init__(
@@ -423,7 +426,6 @@ class LivePanel(w.VBox):
             self.note.layout.display = "none"
         self.status = w.HTML("", layout=w.Layout(min_height="1.4em"))
         self.status.add_class("itemsrel-status")
-        self.timing_mark = w.HTML("", layout=w.Layout(display="none"))
         self.area = w.VBox(layout=w.Layout(min_height="200px"))
         self.area.add_class("itemsrel-live-area")
         self.controls = list(controls)
@@ -433,7 +435,7 @@ class LivePanel(w.VBox):
         self._draw(self._items(), first=True)
         ctrl = w.VBox(self.controls)
         ctrl.add_class("itemsrel-controls")
-        body = w.VBox([self.note, *(header or ()), self.status, self.timing_mark, self.area])
+        body = w.VBox([self.note, *(header or ()), self.status, self.area])
         if layout == "column":
             super().__init__([ctrl, body])  # two children: controls, output
         else:
@@ -477,13 +479,13 @@ class LivePanel(w.VBox):
             return
         t2 = time.perf_counter()
         self.timing = {"compute_ms": 1e3 * (t1 - t0), "sync_ms": 1e3 * (t2 - t1)}
-        # an invisible mark for the browser test and the benchmark: the kernel's share of the
-        # latency of this redraw (compute the items, send the changes)
-        self.timing_mark.value = (
+        # an empty (invisible) mark in the status line for the browser test and the benchmark:
+        # the kernel's share of this redraw (compute the items, send the changes). (A widget of
+        # its own next to the figures kept JupyterLab from drawing FigureWidgets: see the note.)
+        self._done(
             f"<span class='itemsrel-timing' data-compute-ms='{self.timing['compute_ms']:.1f}' "
             f"data-sync-ms='{self.timing['sync_ms']:.1f}' data-redraw='{self.redraws}'></span>"
         )
-        self._done("")
 
     def _failed(self, exc: Exception) -> None:
         tb = html.escape(traceback.format_exc())
@@ -533,6 +535,12 @@ class LivePanel(w.VBox):
             n_txt += 1
         if tuple(children) != tuple(self.area.children):
             self.area.children = tuple(children)
+
+    @property
+    def message(self) -> str:
+        """The status line without the timing mark: "" after a successful redraw, else the
+        busy line or the warning shown."""
+        return _TIMING_MARK.sub("", self.status.value)
 
     @property
     def texts(self) -> list[str]:
