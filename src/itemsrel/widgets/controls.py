@@ -389,6 +389,14 @@ def sync_figure(target: go.FigureWidget, fig: go.Figure) -> None:
     }
 
 
+def _reopen(fw: go.FigureWidget) -> None:
+    """Open ``fw``'s channel to the front end again, so that its first message carries the
+    figure. (plotly opens it empty and sends the data in a second message; JupyterLab could
+    draw a FigureWidget shown at once from the first and show an empty figure for good.)"""
+    fw.close()
+    fw.open()
+
+
 class LivePanel(w.VBox):
     """Controls, a status line and the items of ``items()``, redrawn in place after changes.
 
@@ -517,6 +525,7 @@ class LivePanel(w.VBox):
                     made["layout"]["uirevision"] = "itemsrel-live"
                     fw = go.FigureWidget(made)
                     fw._config = dict(FIGURE_CONFIG)
+                    _reopen(fw)
                     self.figures.append(fw)
                 sync_figure(self.figures[n_fig], item)
                 children.append(self.figures[n_fig])
