@@ -562,15 +562,34 @@ def test_every_control_of_every_live_panel(
             failures = _menus_open_by_click(page, ".jp-NotebookPanel:not(.lm-mod-hidden)")
             assert not failures, f"{notebook}: menus that did not open on a click: {failures}"
         if PANEL_NOTEBOOKS[notebook][1]:
-            # the network explorer: its settings line says what the controls say
-            state = page.evaluate(JS_PANEL_STATE, 0)
-            seed = page.locator('[data-itemsrel-panel="0"] .widget-text input[type=number]').first
+            # the network explorer: its settings line says what the controls say. For the stress,
+            # random initial weights (so that every seed redraws the 3-D flow field) and the
+            # smallest step budget (so that a change costs a redraw, hardly any training)
+            by_label = {label: (kind, item) for kind, item, label in _controls_of(page, 0)}
+            t0 = page.evaluate("() => performance.now()")
+            by_label["initialisation"][1].select_option("normal")
+            _settle(page, 0, t0, "the initialisation to change", lab_server)
+            steps = by_label["max steps"][1]
+            steps.focus()
+            t0 = page.evaluate("() => performance.now()")
+            for _ in range(8):  # to the left end (100 steps)
+                steps.press("ArrowLeft")
+            for _ in range(8):  # intermediate values may redraw before the last one
+                state = _settle(page, 0, t0, "the step budget to change", lab_server)
+                if "at most 100 steps" in state["text"]:
+                    break
+                t0 = state["last"]
+            assert "at most 100 steps" in state["text"] and "init normal" in state["text"]
+            seed = by_label["seed"][1]
             assert f"seed {seed.input_value()}" in state["text"]
+            figs_before = state["figs"]
             for i in range(STRESS_CHANGES):
                 t0 = page.evaluate("() => performance.now()")
                 seed.fill(str(100 + i))
                 seed.press("Enter")
                 state = _settle(page, 0, t0, f"stress change {i}", lab_server, quiet=50)
+                if i == 0:
+                    assert state["figs"][1] != figs_before[1], "a new seed did not redraw the flow"
                 _record(latencies, "panel 0 stress", state)
             assert f"seed {100 + STRESS_CHANGES - 1}" in state["text"]
             alive = page.evaluate(JS_GL_ALIVE)

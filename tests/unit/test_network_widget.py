@@ -101,7 +101,7 @@ def test_plane_loss_readout_is_chapter_4s_plane_loss():
 
     lin = network_view(PAPER_X_PRIME, "linear", "zeros", "sgd", lr=0.1)
     assert lin.readouts["plane loss"].startswith(f"{plane_loss(lin.W, PAPER_X_PRIME):.2e} ")
-    assert "121 grid points" in lin.readouts["plane loss"]  # (0, i/10, j/10), grid 11
+    assert "121 points" in lin.readouts["plane loss"]  # (0, i/10, j/10), grid 11
     tanh = network_view(PAPER_X_PRIME, "tanh", "zeros", "sgd", 0.5, steps=3000)
     value = plane_loss(tanh.W, PAPER_X_PRIME, "tanh")
     assert value > 1e-3  # tanh keeps the corners of the plane, not the plane (chapter 4)

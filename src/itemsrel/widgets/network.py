@@ -192,8 +192,8 @@ def _readouts(
     out["gain"] = text
     loss, n_pts = plane_loss_readout(X, W, activation)
     out["plane loss"] = (
-        f"{loss:.2e} (mean eq.-7 loss over the {n_pts} grid points of span(X) in [0,1]^"
-        f"{X.shape[1]}, grid {default_grid(X.shape[1])} per axis; 0 = the plane is kept)"
+        f"{loss:.2e} (eq. 7 over {n_pts} points of span(X) ∩ [0,1]^{X.shape[1]}, "
+        f"grid {default_grid(X.shape[1])}; 0 = plane kept)"
     )
     return out
 
