@@ -8,7 +8,9 @@ file's bytes are unchanged afterwards.
 
 Environment variables (optional): ``ITEMSREL_LAB_ROOT`` (server root, default the repository),
 ``ITEMSREL_SCREENSHOT_DIR`` (see conftest.py), ``ITEMSREL_LATENCY_DIR`` (latency JSON per chapter,
-default the screenshot folder). Screenshots: ``lab-panel-<stem>-<k>-before/after.png``.
+default the screenshot folder: per panel, ``latency_ms`` input to redraw and the kernel's share,
+``compute_ms`` and ``sync_ms``, of every change), ``ITEMSREL_LATENCY_CHANGES`` (the benchmark:
+changes per panel, cycling through all its controls). Screenshots: ``lab-panel-<stem>-<k>-before/after.png``.
 """
 
 from __future__ import annotations
