@@ -51,6 +51,6 @@ def test_network_knobs_redraw_the_answers():
     e.lr.value = 0.1
     fig = e.live.figures[0]
     captions = [a.text for a in fig.layout.annotations]
-    assert len(captions) > 3 and e.live.status.value == ""
+    assert len(captions) > 3 and e.live.message == ""
     e.optimizer.value = "adam"
     assert e.live.figures == [fig]  # the same figure, redrawn in place

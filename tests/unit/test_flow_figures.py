@@ -77,3 +77,13 @@ def test_no_cloud_button_and_menus_clear_of_the_mode_bar():
     # the mode bar sits at the top right: the menu goes top left, above the plot area
     assert (menu.x, menu.xanchor, menu.y, menu.yanchor) == (0.0, "left", 1.0, "bottom")
     assert sw.layout.annotations[0].text == "which:"
+
+
+def test_flow_figure_is_large_with_its_legend_below_the_cube():
+    from itemsrel.figures.flow import FLOW_HEIGHT
+
+    fig = flow_figure(np.eye(3) * 0.5, "tanh", training_set=np.eye(3)[1:])
+    assert fig.layout.height == FLOW_HEIGHT >= 520  # readable at 1280 px
+    legend = fig.layout.legend
+    # horizontal, hanging from the bottom of the plot area: outside the 3-D scene
+    assert legend.orientation == "h" and legend.y == 0 and legend.yanchor == "top"

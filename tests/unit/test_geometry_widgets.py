@@ -53,7 +53,7 @@ def test_panel_redraws_on_change(monkeypatch: pytest.MonkeyPatch) -> None:
     steps.value = 200
     assert panel.figures[1].to_json() != before  # the curves now run to step 200
     lr.value = 1.0
-    assert panel.status.value == "" and panel.redraws == 6
+    assert panel.message == "" and panel.redraws == 6
 
 
 def test_panel_items_report_bad_settings() -> None:

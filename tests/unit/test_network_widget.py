@@ -55,7 +55,7 @@ def test_every_control_changes_the_output_in_place():
     for name, value in changes:
         before = [f.to_json() for f in panel.figures]
         ctl[name].value = value
-        assert panel.status.value == "", (name, panel.status.value)
+        assert panel.message == "", (name, panel.status.value)
         if figures is not None:
             assert panel.figures[:2] == figures  # the same FigureWidgets, restyled
             assert [f.to_json() for f in panel.figures] != before, name
@@ -94,6 +94,25 @@ def test_readouts_of_chapters_2_and_4():
     lam = 1.5 * (1 - np.tanh(1)) / np.cosh(1) ** 2
     assert f"{lam:.4f}" in tanh.readouts["λ*"]
     assert "predicted w" in tanh.readouts["gain"]
+
+
+def test_plane_loss_readout_is_chapter_4s_plane_loss():
+    from itemsrel.generalisation import plane_loss
+
+    lin = network_view(PAPER_X_PRIME, "linear", "zeros", "sgd", lr=0.1)
+    assert lin.readouts["plane loss"].startswith(f"{plane_loss(lin.W, PAPER_X_PRIME):.2e} ")
+    assert "121 points" in lin.readouts["plane loss"]  # (0, i/10, j/10), grid 11
+    tanh = network_view(PAPER_X_PRIME, "tanh", "zeros", "sgd", 0.5, steps=3000)
+    value = plane_loss(tanh.W, PAPER_X_PRIME, "tanh")
+    assert value > 1e-3  # tanh keeps the corners of the plane, not the plane (chapter 4)
+    assert tanh.readouts["plane loss"].startswith(f"{value:.2e} ")
+    assert f"plane loss: {value:.2e}" in tanh.summary()
+    hexagon = TRAINING_SETS["hexagon (6 rotations of 110000)"]
+    six = network_view(hexagon, "linear", "zeros", "sgd", lr=0.1)
+    expected = plane_loss(six.W, hexagon, "linear", grid=5)  # chapter 4's grid for N = 6
+    assert six.readouts["plane loss"].startswith(f"{expected:.2e} ") and "grid 5" in six.readouts[
+        "plane loss"
+    ]
 
 
 def test_status_words_dead_units_and_still_moving():

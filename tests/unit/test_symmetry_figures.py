@@ -120,7 +120,7 @@ def test_explorer_flags_invalid_sets():
     assert "empty" in e.message()
     assert "empty" in e.live.status.value  # shown in the panel; the last valid drawing stays
     e.editor._on_add()
-    assert e.message() is None and e.live.status.value == ""
+    assert e.message() is None and e.live.message == ""
     assert symmetry_explorer().controls[0].description.startswith("N")
 
 

@@ -21,6 +21,7 @@ from ..dynamics import FixedPoint, FixedSubspace, iterate, mesh
 from .style import BLUES, COLORS, style
 
 __all__ = [
+    "FLOW_HEIGHT",
     "STABILITY_SYMBOLS",
     "box_section",
     "flow_figure",
@@ -35,6 +36,11 @@ STABILITY_SYMBOLS = {
     "repelling": ("x", COLORS["purple"]),
     "marginal": ("square-open", COLORS["grey"]),
 }
+
+
+#: Default height of a flow figure (px): the cube stays readable in a 1280 px window with the
+#: legend below it.
+FLOW_HEIGHT = 580
 
 
 def trajectory_subset(n_points: int, shown: int = 18) -> np.ndarray:
@@ -226,7 +232,7 @@ def flow_figure(
     starts: ArrayLike | None = None,
     title: str | None = None,
     shown: int = 18,
-    height: int = 520,
+    height: int = FLOW_HEIGHT,
     fixed_slots: bool = False,
 ) -> go.Figure:
     """The paper's Figure 1 panel for one network (N = 3), as an interactive 3-D plotly figure.
@@ -334,8 +340,16 @@ def _flow_layout_json(title: str | None, height: int) -> str:
             "aspectmode": "cube",
             "camera": {"eye": {"x": 1.6, "y": -1.5, "z": 1.0}},
         },
-        legend={"x": 0.0, "y": 1.0, "font": {"size": 11}},
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        # below the cube, outside the scene (plotly grows the bottom margin to fit it)
+        legend={
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 0.0,
+            "yanchor": "top",
+            "font": {"size": 11},
+        },
+        margin={"l": 0, "r": 0, "t": 40, "b": 10},
     )
     return json.dumps(style(fig, title=title, height=height).layout.to_plotly_json())
 

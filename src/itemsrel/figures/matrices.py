@@ -69,9 +69,12 @@ def matrices_row(
     )
     for k, a in enumerate(arrs):
         fig.add_trace(matrix_trace(a, zmax, digits, k == len(arrs) - 1), row=1, col=k + 1)
-    fig.update_xaxes(showline=False, ticks="", side="top", type="category")
+    fig.update_xaxes(
+        showline=False, ticks="", side="bottom", type="category", title_text="from unit j"
+    )
     fig.update_yaxes(showline=False, ticks="", type="category")
-    return style(fig, height=height)
+    fig.update_yaxes(title_text="to unit i", row=1, col=1)
+    return style(fig, height=height + 30)
 
 
 def spectrum_figure(

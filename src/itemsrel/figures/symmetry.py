@@ -315,7 +315,7 @@ def paper_overview_figure(sets: Mapping[str, ArrayLike]) -> go.Figure:
     fig = make_subplots(rows=1, cols=len(names) + 1, subplot_titles=titles, horizontal_spacing=0.08)
     for c, s in enumerate(summaries, start=1):
         fig.add_trace(_items_trace(s.X, orbits(s.X, s.group)), row=1, col=c)
-        _square_axes(fig, 1, c, "unit", "item" if c == 1 else "")
+        _square_axes(fig, 1, c, "unit", "item (grouped by orbit)" if c == 1 else "")
         fig.update_yaxes(showticklabels=False, row=1, col=c)
     c = len(names) + 1
     fig.add_trace(_pattern_trace(summaries[0].group, summaries[0].N), row=1, col=c)
@@ -350,7 +350,7 @@ def static_explorer(examples: Mapping[str, ArrayLike], height: int = 800) -> go.
         fig.add_trace(_items_trace(s.X, orbits(s.X, s.group)), row=1, col=1)
         fig.add_trace(_pattern_trace(s.group, s.N), row=1, col=2)
         fig.add_trace(_table_trace(s), row=2, col=1)
-        _square_axes(fig, 1, 1, "unit", "")
+        _square_axes(fig, 1, 1, "unit", "item (grouped by orbit)")
         fig.update_yaxes(showticklabels=False, row=1, col=1)
         _square_axes(fig, 1, 2, "from unit j", "to unit i")
         fig.update_layout(title_text=f"{name}: |Σ_X| = {s.order}, {s.n_params} free parameters")

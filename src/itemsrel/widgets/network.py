@@ -27,8 +27,10 @@ from ..figures.flow import flow_figure
 from ..figures.matrices import matrix_trace
 from ..figures.style import COLORS, style
 from ..gain import critical_strength, gain
+from ..generalisation import plane_points
 from ..linear_theory import projector
 from ..patterns import all_patterns, as_training_set, format_pattern
+from ..plane_sweep import default_grid
 from ..training import TrainResult, pattern_loss, train
 from .controls import TRAINING_SETS, LivePanel, TrainingControls, live_panel
 
@@ -140,12 +142,31 @@ def _eq6_point(which: str, W: NDArray[np.float64]) -> tuple[tuple[float, float],
     return (float(coef[0]), float(coef[1])), float(np.linalg.norm(W.ravel() - w0 - D @ coef))
 
 
+@lru_cache(maxsize=8)
+def _span_grid(key: bytes, shape: tuple[int, int]) -> NDArray[np.float64]:
+    """The grid points of span(X) ∩ [0,1]^N that chapter 4's plane loss averages over (grid
+    :func:`~itemsrel.plane_sweep.default_grid`), computed once per training set."""
+    X = np.frombuffer(key, dtype=np.int8).reshape(shape)
+    return plane_points(X, default_grid(shape[1]))
+
+
+def plane_loss_readout(
+    X: NDArray[np.int8], W: NDArray[np.float64], activation: str
+) -> tuple[float, int]:
+    """Chapter 4's plane loss of W (:func:`itemsrel.generalisation.plane_loss`: the mean eq.-7
+    loss over the grid points of span(X) in the cube, same grid) and the number of points."""
+    Xn = np.ascontiguousarray(X, dtype=np.int8)
+    pts = _span_grid(Xn.tobytes(), Xn.shape)
+    return float(np.mean(pattern_loss(W, pts, activation))), len(pts)
+
+
 def _readouts(
     X: NDArray[np.int8], W: NDArray[np.float64], activation: str, reg: dict[str, float] | None
 ) -> dict[str, str]:
     """The numbers chapters 2 and 4 argue with, where they are defined for this setting: the
     (a, b) point of eq. 6's family (linear networks on X or X'), the gain w of W = w·P and its
-    prediction, and λ* (the strength at which tanh's trained gain reaches 1)."""
+    prediction, λ* (the strength at which tanh's trained gain reaches 1) and the plane loss
+    (chapter 4: how far the network is from keeping every point of span(X) in the cube)."""
     out: dict[str, str] = {}
     for name, ref in (("X", PAPER_X), ("X'", PAPER_X_PRIME)):
         if activation == "linear" and X.shape == ref.shape and np.array_equal(X, ref):
@@ -169,6 +190,11 @@ def _readouts(
         except ValueError:
             pass  # outside the gain analysis's setting (set, activation or penalty)
     out["gain"] = text
+    loss, n_pts = plane_loss_readout(X, W, activation)
+    out["plane loss"] = (
+        f"{loss:.2e} (eq. 7 over {n_pts} points of span(X) ∩ [0,1]^{X.shape[1]}, "
+        f"grid {default_grid(X.shape[1])}; 0 = plane kept)"
+    )
     return out
 
 
@@ -308,7 +334,6 @@ def network_items(view: NetworkView, activation: str) -> list[Any]:
                 fixed=view.fixed,
                 subspace=view.subspace,
                 title=f"flow field, φ = {activation}",
-                height=460,
                 fixed_slots=True,
             )
         )
