@@ -44,6 +44,7 @@ __all__ = [
     "generate_puzzles",
     "is_rule",
     "network_answers",
+    "puzzle_weights",
     "predict",
 ]
 
@@ -264,6 +265,40 @@ def classify_answers(
     return np.array(kinds)
 
 
+def puzzle_weights(
+    puzzles: Sequence[Puzzle],
+    phi: Activation,
+    *,
+    init: str,
+    seed: int,
+    optimizer: str,
+    lr: float,
+    steps: int,
+) -> list[NDArray[np.float64]]:
+    """The trained W (N, N) of one auto-associator per puzzle, in puzzle order. Puzzles of equal
+    (K, N) train together as one batch; network p draws its initial weights from seed
+    ``seed + p``."""
+    from .training import train
+
+    weights: list[NDArray[np.float64]] = [np.empty(0)] * len(puzzles)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for p, pz in enumerate(puzzles):
+        groups.setdefault(pz.X.shape, []).append(p)
+    for idx in groups.values():
+        res = train(
+            np.stack([puzzles[p].X for p in idx]),
+            phi,
+            init,
+            optimizer,
+            lr=lr,
+            steps=steps,
+            seeds=[seed + p for p in idx],
+        )
+        for W, p in zip(res.W, idx, strict=True):
+            weights[p] = W
+    return weights
+
+
 def network_answers(
     puzzles: Sequence[Puzzle],
     activation: str | Activation,
@@ -284,8 +319,6 @@ def network_answers(
     (e.g. a linear network's projection of t onto an item's midpoint) is no binary answer, and
     neither is a diverged network. Puzzles of equal (K, N) train together as one batch; network p draws
     its initial weights from seed ``seed + p``."""
-    from .training import train
-
     phi = get_activation(activation)
     tol = _validate.tolerance(tol, "tol")
     undecided = _validate.tolerance(undecided, "undecided")
@@ -293,30 +326,19 @@ def network_answers(
     n = len(puzzles)
     answers: list[NDArray[np.int8] | None] = [None] * n
     asymmetry = np.full(n, np.nan)
-    groups: dict[tuple[int, int], list[int]] = {}
-    for p, pz in enumerate(puzzles):
-        groups.setdefault(pz.X.shape, []).append(p)
-    for idx in groups.values():
-        res = train(
-            np.stack([puzzles[p].X for p in idx]),
-            phi,
-            init,
-            optimizer,
-            lr=lr,
-            steps=steps,
-            seeds=[seed + p for p in idx],
-        )
-        for W, p in zip(res.W, idx, strict=True):
-            pz = puzzles[p]
-            if not np.all(np.isfinite(W)):
-                continue
-            traj = iterate(W, pz.test.astype(float), phi, iterations)
-            end, before = traj[-1, 0], traj[-2, 0]
-            settled = np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol
-            if settled and np.min(np.abs(end - 0.5)) > undecided:
-                answers[p] = (end > 0.5).astype(np.int8)
-            norm = np.linalg.norm(W)
-            asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0
+    weights = puzzle_weights(
+        puzzles, phi, init=init, seed=seed, optimizer=optimizer, lr=lr, steps=steps
+    )
+    for p, (pz, W) in enumerate(zip(puzzles, weights, strict=True)):
+        if not np.all(np.isfinite(W)):
+            continue
+        traj = iterate(W, pz.test.astype(float), phi, iterations)
+        end, before = traj[-1, 0], traj[-2, 0]
+        settled = np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol
+        if settled and np.min(np.abs(end - 0.5)) > undecided:
+            answers[p] = (end > 0.5).astype(np.int8)
+        norm = np.linalg.norm(W)
+        asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0
     kinds = classify_answers(puzzles, answers)
     filled = [
         a if a is not None else np.full(puzzles[k].N, -1, dtype=np.int8)

@@ -28,7 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from sympy.combinatorics import Permutation
 
 from .activations import Activation, get_activation
-from .arc import Puzzle, classify_answers
+from .arc import Puzzle, classify_answers, puzzle_weights
 from .patterns import all_patterns
 from .symmetry import act, act_on_matrix
 
@@ -137,45 +137,33 @@ def no_rule_check(
     binary starts they move / fix), ``gap test`` (the same at the test item), ``answer`` (text,
     ``"none"`` for no binary answer), ``kind`` (:func:`itemsrel.arc.classify_answers`),
     ``stable`` (the answer A(t) exists and A(A(t)) = A(t)) and ``applies_rule``."""
-    from .training import train
-
     phi = get_activation(activation)
-    groups: dict[tuple[int, int], list[int]] = {}
-    for p, pz in enumerate(puzzles):
-        groups.setdefault(pz.X.shape, []).append(p)
     rows: dict[int, dict[str, object]] = {}
     answers: dict[int, NDArray[np.int8] | None] = {}
-    for idx in groups.values():
-        res = train(
-            np.stack([puzzles[p].X for p in idx]),
-            phi,
-            init,
-            optimizer,
-            lr=lr,
-            steps=steps,
-            seeds=[seed + p for p in idx],
+    weights = puzzle_weights(
+        puzzles, phi, init=init, seed=seed, optimizer=optimizer, lr=lr, steps=steps
+    )
+    for p, W in enumerate(weights):
+        pz = puzzles[p]
+        powers = rule_powers(pz.rule)
+        norm = np.linalg.norm(W)
+        asym = max(np.linalg.norm(act_on_matrix(s, W) - W) for s in powers)
+        a = binary_answers(W, pz.test[None], phi, iterations)[0]
+        stable = bool(
+            a[0] >= 0 and np.array_equal(binary_answers(W, a[None], phi, iterations)[0], a)
         )
-        for W, p in zip(res.W, idx, strict=True):
-            pz = puzzles[p]
-            powers = rule_powers(pz.rule)
-            norm = np.linalg.norm(W)
-            asym = max(np.linalg.norm(act_on_matrix(s, W) - W) for s in powers)
-            a = binary_answers(W, pz.test[None], phi, iterations)[0]
-            stable = bool(
-                a[0] >= 0 and np.array_equal(binary_answers(W, a[None], phi, iterations)[0], a)
-            )
-            answers[p] = a if a[0] >= 0 else None
-            gap, fixed = equivariance_gaps(W, phi, powers, iterations)
-            t_row = int(_index(pz.test[None])[0])
-            rows[p] = {
-                "N": pz.N,
-                "asymmetry": float(asym / norm) if norm else 0.0,
-                "gap moved": float(np.max(np.where(fixed, 0.0, gap))),
-                "gap fixed": float(np.max(np.where(fixed, gap, 0.0))),
-                "gap test": float(np.max(gap[:, t_row])),
-                "answer": "none" if a[0] < 0 else "".join(str(int(v)) for v in a),
-                "stable": stable,
-            }
+        answers[p] = a if a[0] >= 0 else None
+        gap, fixed = equivariance_gaps(W, phi, powers, iterations)
+        t_row = int(_index(pz.test[None])[0])
+        rows[p] = {
+            "N": pz.N,
+            "asymmetry": float(asym / norm) if norm else 0.0,
+            "gap moved": float(np.max(np.where(fixed, 0.0, gap))),
+            "gap fixed": float(np.max(np.where(fixed, gap, 0.0))),
+            "gap test": float(np.max(gap[:, t_row])),
+            "answer": "none" if a[0] < 0 else "".join(str(int(v)) for v in a),
+            "stable": stable,
+        }
     order = sorted(rows)
     kinds = classify_answers([puzzles[p] for p in order], [answers[p] for p in order])
     df = pd.DataFrame([rows[p] for p in order], index=pd.Index(order, name="puzzle"))
