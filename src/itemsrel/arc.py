@@ -44,8 +44,8 @@ __all__ = [
     "generate_puzzles",
     "is_rule",
     "network_answers",
-    "puzzle_weights",
     "predict",
+    "puzzle_weights",
 ]
 
 #: What a network's answer can be, in the order of the chapter's tables.
