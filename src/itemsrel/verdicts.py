@@ -63,6 +63,7 @@ __all__ = [
     "VERDICTS",
     "Claim",
     "across_settings",
+    "compact_table",
     "compare",
     "fmt",
     "not_tested",
@@ -381,6 +382,21 @@ def verdict_table(claims: Sequence[Claim]) -> pd.DataFrame:
     df = pd.DataFrame(rows).set_index("claim")
     optional = ["measure", "paper", "this book", "note"]
     return df.drop(columns=[k for k in optional if not df[k].astype(bool).any()])
+
+
+def compact_table(claims: Sequence[Claim]) -> pd.DataFrame:
+    """The :func:`verdict_table` in four columns that fit a page's text column: ``paper``,
+    ``this book`` (prefixed by the measure, when a claim names one), ``criterion`` (followed by
+    the measured ``max |diff|``, when a claim has one) and ``verdict``; columns no claim fills are
+    left out."""
+    df = verdict_table(claims)
+    if "measure" in df:
+        has = df["measure"] != ""
+        df.loc[has, "this book"] = df["measure"][has] + ": " + df["this book"][has]
+    if "max |diff|" in df:
+        has = df["max |diff|"] != ""
+        df.loc[has, "criterion"] = df["criterion"][has] + " (max " + df["max |diff|"][has] + ")"
+    return df[[c for c in ("paper", "this book", "criterion", "verdict") if c in df]]
 
 
 def verdict_text(claims: Sequence[Claim] | pd.DataFrame, *, numbered: bool = True) -> str:

@@ -267,3 +267,17 @@ def test_no_chapter_or_module_has_verdict_words_of_its_own():
         sources[nb] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     found = [(p.name, w) for p, text in sources.items() for w in old if w in text]
     assert not found
+
+
+def test_compact_table_puts_measure_with_value_and_difference_with_criterion() -> None:
+    from itemsrel.verdicts import compact_table
+
+    rows = [
+        compare("W", [[1.0, 0.0]], [[1.0, 0.0005]], 1e-3),
+        threshold("share", "networks that fit", "0.9", "≥ 0.8", True),
+    ]
+    df = compact_table(rows)
+    assert list(df.columns) == ["paper", "this book", "criterion", "verdict"]
+    assert df.loc["share", "this book"] == "networks that fit: 0.9"
+    assert df.loc["W", "criterion"].endswith("(max 5.0e-04)")
+    assert df.loc["share", "criterion"] == "≥ 0.8"
