@@ -2,17 +2,17 @@
 
 On every built page holding a live panel (``itemsrel.live``), 20 moves of the panel's main slider
 (learning rate of a training panel, parameter a of a family panel) are timed from the ``input``
-event, one move at a time (each waits for the last to finish), to two moments:
+event, one move at a time (each waits for the last to finish), to the end of the frame that shows
+the result (its animation frame and the task after it: style, layout and paint are done by then):
 
-* **full redraw**: every figure redrawn, the 3-D flow field included (the panel's
-  ``itemsrel-redrawn`` event), and the frame that shows it produced (its animation frame and the
-  task after it: style, layout, paint and commit, WebGL read-back included, are done by then);
-* **first feedback**: the numbers and the 2-D figures redrawn (``itemsrel-feedback``) and their
-  frame produced likewise; the panel draws the 3-D scene after that frame.
+* **full redraw**: numbers and every figure, the 3-D flow field included (the panel's
+  ``itemsrel-redrawn`` event);
+* **first feedback**: the numbers and the 2-D figures (``itemsrel-feedback``). The panels draw SVG
+  (``draw.mjs``), so both land in the same frame; the two are kept apart to show it.
 
 The panel's JavaScript computation alone (train or evaluate W, fixed points as the panel finds
 them, losses, the flow field's trajectories; no drawing) is timed as the peer, so the split shows
-where a redraw's time goes. Headless Chromium here has no GPU: WebGL runs in software.
+where a redraw's time goes. Headless Chromium here has no GPU (the panels need none: no WebGL).
 
 Needs the built site (``make book``) and Debian's chromium; otherwise the section says so.
 ``python -m benchmarks.bench_live`` updates only the ``live`` key of ``benchmarks/results.json``.
@@ -197,12 +197,12 @@ def run(quick: bool = False) -> tuple[dict, str]:
 
     lines = [
         head,
-        f"Time from a slider's `input` event to the frame that shows the result, over {n} moves "
-        "(median, and max): **full redraw** (every figure, the 3-D flow field included) and "
-        "**first feedback** (numbers and 2-D figures; the panel draws the 3-D scene after that "
-        "frame), beside the JavaScript computation alone (its peer: the rest is plotly drawing "
-        "and the browser's frame). Headless Chromium without a GPU (software WebGL). "
-        "Target: median ≤ 50 ms.\n",
+        f"Time from a slider's `input` event to the end of the frame that shows the result, "
+        f"over {n} moves (median, and max): **full redraw** (numbers and every figure, the 3-D "
+        "flow field included) and **first feedback** (numbers and 2-D figures), beside the "
+        "JavaScript computation alone (its peer: the rest is drawing the SVG figures and the "
+        "browser's frame, which waits for the next animation frame). Headless Chromium without "
+        "a GPU; the panels draw SVG, no WebGL. Target: median ≤ 50 ms.\n",
         "| page | panel | kind | compute only (ms) | first feedback, median (max) (ms) "
         "| full redraw, median (max) (ms) |",
         "|---|---|---|---|---|---|",
@@ -223,8 +223,8 @@ def run(quick: bool = False) -> tuple[dict, str]:
         "definition": (
             "median_ms, min_ms, max_ms: input event to the end of the frame after the full "
             "redraw (3-D scene included); feedback_*: input event to the end of the frame after "
-            f"the numbers and 2-D figures; {n} slider moves per panel; headless Chromium, "
-            "software WebGL"
+            f"the numbers and 2-D figures; {n} slider moves per panel; headless Chromium, no GPU; "
+            "SVG figures (draw.mjs)"
         ),
     }, "\n".join(lines)
 

@@ -12,7 +12,8 @@ For every page holding a live panel (``<div class="itemsrel-live">`` written by
   full redraw, the figures' data change, and the numbers shown are those of
   ``itemsrel_live.mjs`` itself, imported afresh into the page from ``_static/live/`` and run on
   the panel's parameters (identical floats: the same code);
-* plotly logs no warning while the panels redraw (each would be a ``console.trace`` per redraw).
+* the figures are SVG (``draw.mjs``): no WebGL context and no plotly call per redraw; nothing
+  logs a warning while the panels redraw.
 
 Cheap by design (part of ``make test``): one browser context and one page load per chapter, one
 change per control. Timings (20 slider moves per panel) belong to ``benchmarks/bench_live.py``.
@@ -99,8 +100,7 @@ RUN_CONTROLS = (
   const recheck = """
     + RECHECK
     + """;
-  const signature = () => [...root.querySelectorAll('.il-fig')].map(
-    (d) => JSON.stringify((d.data || []).map((t) => [t.x, t.y, t.z]))).join('|');
+  const signature = () => [...root.querySelectorAll('.il-fig')].map((d) => d.ilMarkup || '').join('|');
   const out = { start: recheck(), steps: [] };
   for (const [sel, kind, value] of controls) {
     const el = root.querySelector(sel);
@@ -195,7 +195,7 @@ def test_live_panels(path, live_page, site_server, screenshot_dir):
         root.scroll_into_view_if_needed()
         state = root.evaluate("(r) => r.itemsrelLive.state")
         kind = state["kind"]
-        assert root.locator(".il-fig .main-svg").count() >= 1, "no figure drawn"
+        assert root.locator(".il-fig svg.il-svg").count() >= 1, "no figure drawn"
         t0 = time.perf_counter()
         root.screenshot(path=str(screenshot_dir / f"live-{stem}-{idx}-before.png"), style=SHOT_CSS)
         spent["screenshots"] += time.perf_counter() - t0
@@ -245,4 +245,9 @@ def test_live_panels(path, live_page, site_server, screenshot_dir):
     errors = [text for typ, text in messages if typ == "error"]
     assert not errors, f"console errors on {path}: {errors}"
     warnings = [text for _, text in messages[loaded:] if "WARN" in text]
-    assert not warnings, f"plotly warnings while the panels redraw on {path}: {warnings[:3]}"
+    assert not warnings, f"warnings while the panels redraw on {path}: {warnings[:3]}"
+    # the panels draw without WebGL: every canvas on the page belongs to a static plotly figure
+    stray = page.evaluate(
+        "() => document.querySelectorAll('div.itemsrel-live canvas, div.itemsrel-live .js-plotly-plot').length"
+    )
+    assert stray == 0, f"{path}: a live panel drew with plotly/WebGL ({stray} elements)"

@@ -1,73 +1,27 @@
 // panels.mjs: the live panels of the static book. Each <div class="itemsrel-live" data-state=…>
 // written by itemsrel.live.live_panel becomes controls + figures; every change recomputes with
-// itemsrel_live.mjs (float64, in the browser) and redraws persistent plotly divs with
-// Plotly.react (one WebGL context per 3-D figure for the life of the page).
+// itemsrel_live.mjs (float64, in the browser) and redraws the panel's figures as SVG with
+// draw.mjs (no plotly, no WebGL: a redraw costs milliseconds, and a page never runs out of WebGL
+// contexts however often the reader turns a knob).
 //
-// Redraws are cheap by construction (profiled in headless Chromium, software WebGL): a change is
-// handled at once, latest-wins (inputs that arrive while a redraw runs are merged into one); the
-// numbers and the 2-D figures are drawn first ("feedback"), the 3-D scene after the frame that
-// shows them, and only if its data changed; a figure whose data and layout are unchanged is not
-// redrawn; the 3-D scene renders at the screen's pixel ratio (plotly's default is 2, four times
-// the pixels on an ordinary screen) and never has its camera touched (uirevision).
+// Redraws are latest-wins: an input asks for the next animation frame, and that frame recomputes
+// once for the newest values (inputs that arrived meanwhile are merged) and replaces only the
+// figures whose markup changed. The 3-D flow field keeps the camera the reader dragged it to.
 //
 // For the browser tests each panel root exposes `root.itemsrelLive` = {state, result, redraws,
 // lastMs, feedbackMs, params()}, writes the numbers it shows into `.il-numbers` (plain text) and
-// dispatches `itemsrel-feedback` (numbers + 2-D drawn) then `itemsrel-redrawn` (all drawn).
+// dispatches `itemsrel-feedback` (numbers + 2-D drawn) then `itemsrel-redrawn` (all drawn); each
+// figure slot keeps the markup it shows in `slot.ilMarkup`.
 
 import * as L from "./itemsrel_live.mjs";
+import * as D from "./draw.mjs";
 
-const C = {
-  black: "#000000", orange: "#E69F00", sky: "#56B4E9", green: "#009E73", blue: "#0072B2",
-  vermillion: "#D55E00", purple: "#CC79A7", grey: "#999999",
-};
+const C = D.COLORS;
 const BLUES = ["#08306b", "#08519c", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef"];
 const STAB = {
   attracting: ["circle", C.vermillion], saddle: ["diamond-open", C.orange],
   repelling: ["x", C.purple], marginal: ["square-open", C.grey],
 };
-const FONT = { family: "Inter, Helvetica, Arial, sans-serif", size: 12, color: "#222" };
-const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud", "toImage"] };
-/** 3-D figures: WebGL at the screen's pixel ratio (1 or 2), not plotly's fixed default of 2. */
-const CONFIG3D = { ...CONFIG, plotGlPixelRatio: Math.min(2, Math.max(1, Math.round(globalThis.devicePixelRatio || 1))) };
-
-/** True when WebGL runs in software (no GPU: SwiftShader, llvmpipe, …), asked once per page. */
-let softwareGL = null;
-function isSoftwareGL() {
-  if (softwareGL !== null) return softwareGL;
-  softwareGL = false;
-  try {
-    const gl = document.createElement("canvas").getContext("webgl");
-    if (gl) {
-      let name = String(gl.getParameter(gl.RENDERER));
-      if (/webkit/i.test(name)) { // Chromium masks the renderer unless asked through the extension
-        const info = gl.getExtension("WEBGL_debug_renderer_info");
-        if (info) name = String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL));
-      }
-      softwareGL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i.test(name);
-      const lose = gl.getExtension("WEBGL_lose_context");
-      if (lose) lose.loseContext(); // give the context back (browsers keep ~16 at most)
-    }
-  } catch (e) {
-    softwareGL = false;
-  }
-  return softwareGL;
-}
-
-/** Plotly.react of a 3-D figure. Its first call creates the scene's WebGL context: in software
- *  WebGL that context is made without multisample antialiasing, which there costs about a third of
- *  every 3-D frame (with a GPU it is nearly free and stays on). */
-function react3d(slot, data, layout, config) {
-  if (slot._fullLayout || !isSoftwareGL()) return window.Plotly.react(slot, data, layout, config);
-  const proto = HTMLCanvasElement.prototype, getContext = proto.getContext;
-  proto.getContext = function (type, attrs) {
-    return getContext.call(this, type, /webgl/.test(type) ? { ...(attrs || {}), antialias: false } : attrs);
-  };
-  try {
-    return window.Plotly.react(slot, data, layout, config);
-  } finally {
-    proto.getContext = getContext;
-  }
-}
 const PENALTY_LABEL = { none: "none", l1: "L1 (mean |W|)", l2: "L2 (mean W²)", rate: "rate (mean y²)", level: "level (mean (y − ½)²)" };
 
 const el = (tag, attrs = {}, ...kids) => {
@@ -131,65 +85,32 @@ function patternPicker(N, X, onChange) {
   return { box, items: () => L.allPatterns(N).filter((p) => chosen.has(pat(p))) };
 }
 
-// ---- figures -----------------------------------------------------------------------------
+// ---- figures (SVG markup from draw.mjs) ----------------------------------------------------
 function heatmap(W, title, text = null) {
-  const N = W.length, names = Array.from({ length: N }, (_, k) => String(k + 1));
-  const zmax = Math.max(1e-9, ...W.flat().map(Math.abs));
-  return {
-    data: [{
-      type: "heatmap", z: W, x: names, y: names, zmin: -zmax, zmax, colorscale: "RdBu", reversescale: true,
-      showscale: false, text: text ?? W.map((r) => r.map((v) => fmt(v, 2))), texttemplate: "%{text}",
-      hovertemplate: "W[%{y},%{x}] = %{z:.4f}<extra></extra>",
-    }],
-    layout: {
-      title: { text: title, x: 0, font: { size: 13 } }, font: FONT, height: 280, margin: { l: 50, r: 10, t: 36, b: 44 },
-      xaxis: { type: "category", title: { text: "from unit j" } },
-      yaxis: { type: "category", title: { text: "to unit i" }, autorange: "reversed" },
-    },
-  };
+  return D.heatmap(W, { title, text: text ?? undefined });
 }
 
 function lossBars(N, losses, X) {
   const train = new Set(X.map(pat));
   const P = L.allPatterns(N);
-  return {
-    data: [{
-      type: "bar", x: P.map((p) => p.join("/")), y: losses, name: "loss",
-      marker: { color: P.map((p) => (train.has(pat(p)) ? C.green : C.blue)) },
-      hovertemplate: "%{x}: loss %{y:.4f}<extra></extra>",
-    }],
-    layout: {
-      title: { text: "loss per pattern (green: training item)", x: 0, font: { size: 13 } }, font: FONT, height: 280,
-      margin: { l: 56, r: 10, t: 36, b: 52 }, xaxis: { type: "category", tickangle: -45, tickfont: { size: 11 } },
-      yaxis: { title: { text: "loss (eq. 7)" }, rangemode: "tozero" },
-    },
-  };
+  return D.bars(P.map(pat), losses, P.map((p) => (train.has(pat(p)) ? C.green : C.blue)), {
+    title: "loss per pattern", yTitle: "loss (eq. 7)", legend: [[C.green, "training item"], [C.blue, "other"]],
+    hover: (k) => `${pat(P[k])}: loss ${fmt(losses[k], 4)}${train.has(pat(P[k])) ? " (training item)" : ""}`,
+  });
 }
 
 function trainingCurve(res) {
-  const ys = res.lossHistory.filter((v) => v > 0 && Number.isFinite(v));
-  const decades = ys.length ? Math.log10(Math.max(...ys)) - Math.log10(Math.min(...ys)) : 0;
-  // log axis with a label every decade (every few decades when it spans many: at most ~7 labels,
-  // so they never overlap); else a linear axis
-  const yaxis = decades >= 1.5
-    ? { title: { text: "loss (log scale)" }, type: "log", dtick: Math.max(1, Math.ceil(decades / 6)), exponentformat: "power" }
-    : { title: { text: "loss" }, type: "linear", tickformat: ".2e", nticks: 5 };
-  return {
-    data: [{ type: "scatter", mode: "lines", x: res.historySteps, y: res.lossHistory.map((v) => Math.max(v, 1e-300)), line: { color: C.blue }, name: "training loss", hovertemplate: "step %{x}: %{y:.3e}<extra></extra>" }],
-    layout: {
-      title: { text: "training loss (eq. 7)", x: 0, font: { size: 13 } }, font: FONT, height: 280,
-      margin: { l: 60, r: 10, t: 36, b: 44 }, xaxis: { title: { text: "step" } },
-      yaxis,
-    },
-  };
+  return D.lineChart(res.historySteps, res.lossHistory, {
+    title: "training loss (eq. 7)", xTitle: "step", yTitle: undefined, name: "training loss",
+  });
 }
 
-/** The plane span(basis) ∩ [−0.25, 1.25]³ as a convex polygon: a mesh of a few triangles. */
-function planeTrace(basis) {
+/** The plane span(basis) ∩ [−0.1, 1.1]³ (the drawn cube) as a convex polygon, vertices in order. */
+function planePolygon(basis) {
   const u = basis.map((r) => r[0]), v = basis.map((r) => r[1]);
   const n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
   const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-  const lo = -0.25, hi = 1.25, corner = (c) => [c & 1 ? hi : lo, c & 2 ? hi : lo, c & 4 ? hi : lo];
+  const lo = -0.1, hi = 1.1, corner = (c) => [c & 1 ? hi : lo, c & 2 ? hi : lo, c & 4 ? hi : lo];
   const pts = [];
   const add = (p) => { if (pts.every((q) => Math.abs(q[0] - p[0]) + Math.abs(q[1] - p[1]) + Math.abs(q[2] - p[2]) > 1e-9)) pts.push(p); };
   for (let c = 0; c < 8; c++) {
@@ -203,62 +124,52 @@ function planeTrace(basis) {
   }
   const cs = pts.reduce((a, p) => a + dot(p, u), 0) / (pts.length || 1), ct = pts.reduce((a, p) => a + dot(p, v), 0) / (pts.length || 1);
   pts.sort((p, q) => Math.atan2(dot(p, v) - ct, dot(p, u) - cs) - Math.atan2(dot(q, v) - ct, dot(q, u) - cs));
-  const tri = Array.from({ length: Math.max(0, pts.length - 2) }, (_, k) => k + 1); // a fan from vertex 0
-  return { type: "mesh3d", x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), z: pts.map((p) => p[2]), i: tri.map(() => 0), j: tri, k: tri.map((k) => k + 1),
-    opacity: 0.25, color: C.sky, name: "plane of fixed points", showlegend: true, hoverinfo: "skip" };
+  return pts;
 }
 
-function flowFigure(W, activation, X, fp, title) {
+/** The flow field x ← φ(Wx) as a scene for D.scene3d: 18 trajectories (steps 0–6, dark → light),
+ *  where the 125 starts are after 25 steps, the training items, the fixed points by stability and
+ *  the plane of fixed points when there is one. */
+function flowScene(W, activation, X, fp, title) {
   const starts = L.mesh(5, 0, 1, 3);
   const traj = L.iterate(W, starts, activation, 25);
   const shownSteps = 6, shown = 18;
   const idx = [...new Set(Array.from({ length: shown }, (_, k) => Math.round((k * (starts.length - 1)) / (shown - 1))))];
-  const xs = [], ys = [], zs = [], cs = [];
+  const clip = (q) => q.every((c) => Number.isFinite(c) && c > -0.6 && c < 1.6);
+  const segments = [];
   for (const p of idx) {
-    for (let n = 0; n <= shownSteps; n++) { const q = traj[n][p]; xs.push(q[0]); ys.push(q[1]); zs.push(q[2]); cs.push(n); }
-    xs.push(null); ys.push(null); zs.push(null); cs.push(shownSteps);
+    for (let n = 0; n < shownSteps; n++) {
+      const a = traj[n][p], b = traj[n + 1][p];
+      if (clip(a) && clip(b)) segments.push({ a, b, color: BLUES[Math.min(BLUES.length - 1, n)], width: 2.5 });
+    }
   }
   // where the starts are after 25 steps: one marker per distinct point (1e-3), with its count
   const endAt = new Map();
   for (const q of traj[25]) {
-    if (!q.every(Number.isFinite)) continue;
+    if (!clip(q)) continue;
     const key = q.map((c) => c.toFixed(3)).join(",");
     const e = endAt.get(key);
     if (e) e.n += 1; else endAt.set(key, { q, n: 1 });
   }
-  const ends = [...endAt.values()];
-  const data = [
-    // coloured by step (dark → light); its legend entry is the proxy below (a colour array in a
-    // legend entry makes plotly warn on every redraw)
-    { type: "scatter3d", mode: "lines", x: xs, y: ys, z: zs, showlegend: false, legendgroup: "traj", hoverinfo: "skip",
-      line: { color: cs, colorscale: BLUES.map((c, k) => [k / (BLUES.length - 1), c]), cmin: 0, cmax: shownSteps, width: 4 } },
-    { type: "scatter3d", mode: "lines", x: [null], y: [null], z: [null], legendgroup: "traj", hoverinfo: "skip",
-      name: `trajectories (n = 0…${shownSteps}, dark → light)`, line: { color: BLUES[2], width: 4 } },
-    { type: "scatter3d", mode: "markers", x: ends.map((e) => e.q[0]), y: ends.map((e) => e.q[1]), z: ends.map((e) => e.q[2]),
-      text: ends.map((e) => String(e.n)), name: `where the ${starts.length} starts are at n = 25`, marker: { size: 3, color: C.black },
-      hovertemplate: `(%{x:.3f}, %{y:.3f}, %{z:.3f}): %{text} of ${starts.length} starts<extra>n = 25</extra>` },
+  const xyz = (q) => `(${q.map((v) => fmt(v)).join(", ")})`;
+  const markers = [...endAt.values()].map((e) => ({ p: e.q, symbol: "circle", color: C.black, size: 4, tip: `${xyz(e.q)}: ${e.n} of ${starts.length} starts at n = 25` }));
+  for (const x of X) markers.push({ p: x, symbol: "diamond", color: C.green, size: 12, tip: `training item ${pat(x)}` });
+  const legend = [
+    { name: `trajectories (n = 0…${shownSteps}, dark → light)`, color: BLUES[2], line: true },
+    { name: `where the ${starts.length} starts are at n = 25`, color: C.black, symbol: "circle" },
+    { name: "training items", color: C.green, symbol: "diamond" },
   ];
-  if (fp.continuum && fp.continuum.dimension === 2) data.push(planeTrace(fp.continuum.basis));
-  data.push({ type: "scatter3d", mode: "markers", x: X.map((x) => x[0]), y: X.map((x) => x[1]), z: X.map((x) => x[2]), name: "training items",
-    marker: { size: 8, symbol: "diamond", color: C.green, line: { width: 1, color: "black" } }, hovertemplate: "item (%{x:.0f}, %{y:.0f}, %{z:.0f})<extra></extra>" });
+  const polygons = [];
+  if (fp.continuum && fp.continuum.dimension === 2) {
+    polygons.push({ pts: planePolygon(fp.continuum.basis), fill: C.sky, opacity: 0.25 });
+    legend.push({ name: "plane of fixed points", color: C.sky, symbol: "square" });
+  }
   for (const [kind, [symbol, color]] of Object.entries(STAB)) {
     const pts = fp.points.filter((p) => p.stability === kind);
-    // a trace per class, always present (possibly empty): a fixed trace structure
-    data.push({ type: "scatter3d", mode: "markers", name: `${kind} fixed point`, showlegend: pts.length > 0,
-      x: pts.map((p) => p.x[0]), y: pts.map((p) => p.x[1]), z: pts.map((p) => p.x[2]),
-      text: pts.map((p) => p.eigenvalues.map((e) => fmt(Math.hypot(...e))).join(", ")),
-      marker: { size: 7, symbol, color }, hovertemplate: `(%{x:.3f}, %{y:.3f}, %{z:.3f})<br>|λ| = %{text}<extra>${kind}</extra>` });
+    for (const p of pts) markers.push({ p: p.x, symbol, color, size: 10, tip: `${kind} fixed point ${xyz(p.x)}, |λ| = ${p.eigenvalues.map((e) => fmt(Math.hypot(...e))).join(", ")}` });
+    if (pts.length) legend.push({ name: `${kind} fixed point`, color, symbol });
   }
-  const axis = { range: [-0.1, 1.1], tickvals: [0, 0.5, 1] };
-  return {
-    data,
-    layout: {
-      title: { text: title, x: 0, font: { size: 13 } }, font: FONT, height: 460, margin: { l: 0, r: 0, t: 36, b: 0 },
-      uirevision: "keep-camera", legend: { x: 0, y: 1, font: { size: 11 }, bgcolor: "rgba(255,255,255,0.7)" },
-      scene: { xaxis: { ...axis, title: { text: "x₁" } }, yaxis: { ...axis, title: { text: "x₂" } }, zaxis: { ...axis, title: { text: "x₃" } },
-        aspectmode: "cube", camera: { eye: { x: 1.6, y: -1.5, z: 1.0 } } },
-    },
-  };
+  return { title, range: [-0.1, 1.1], ticks: [0, 0.5, 1], axisTitles: ["x₁", "x₂", "x₃"], segments, markers, polygons, legend };
 }
 
 function fixedPointLines(fp) {
@@ -279,60 +190,65 @@ function figureSlots(root, names) {
   return slots;
 }
 
-/** A redraw of `slot` to `fig` as a function, or null when the figure would not change (same data
- *  and layout as drawn last): unchanged figures are never handed to plotly. */
-function redraw(slot, fig, config = CONFIG) {
-  const sig = JSON.stringify([fig.data, fig.layout]);
-  if (slot.ilSignature === sig) return null;
+/** A redraw of `slot` to the SVG `markup` as a function, or null when the slot shows exactly that
+ *  already (an unchanged figure is not touched). */
+function paint(slot, markup) {
+  if (slot.ilMarkup === markup) return null;
   return () => {
-    slot.ilSignature = sig;
+    slot.innerHTML = markup;
+    slot.ilMarkup = markup;
     slot.ilRevision = (slot.ilRevision || 0) + 1;
-    const layout = { ...fig.layout, datarevision: slot.ilRevision };
-    return config === CONFIG3D ? react3d(slot, fig.data, layout, config) : window.Plotly.react(slot, fig.data, layout, config);
   };
 }
 
-/** Resolves after the frame that shows the DOM as it is now: its animation frame, then the task
- *  after it (style, layout, paint and commit, WebGL read-back included, are done by then). */
-const afterFrame = () => new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
+/** A 3-D slot: draws `scene` with the camera the reader turned it to (drag to turn, double click
+ *  to go back); the camera survives redraws. */
+function sceneSlot(slot) {
+  slot.ilCamera = { ...D.CAMERA };
+  slot.classList.add("il-rotatable");
+  slot.title = "drag to turn the view; double click to reset it";
+  D.attachRotation(slot, () => slot.ilCamera, (c) => { slot.ilCamera = c; },
+    () => { if (slot.ilScene) { slot.innerHTML = D.scene3d(slot.ilScene, slot.ilCamera); slot.ilMarkup = slot.innerHTML; } });
+  return (scene) => {
+    slot.ilScene = scene;
+    return paint(slot, D.scene3d(scene, slot.ilCamera));
+  };
+}
 
 /**
- * Latest-wins redraws of one panel. `compute(source)` recomputes for the newest input, writes the
- * numbers and returns {now: [redraws], later: [redraws]}: `now` (the 2-D figures) run at once,
- * `later` (the 3-D scene) after the frame that shows them. Inputs arriving meanwhile are merged:
- * the loop then computes only the newest. Events: `itemsrel-feedback` once numbers and 2-D figures
- * are drawn, `itemsrel-redrawn` once everything is (detail: {source, ms since the input}).
+ * Latest-wins redraws of one panel. An input marks the panel dirty and asks for an animation
+ * frame; in that frame `compute(source)` recomputes once, for the newest values (inputs that
+ * arrived since are merged), writes the numbers and returns {now: [redraws], later: [redraws]}
+ * (the 2-D figures; the 3-D scene), which all run in the same frame: SVG markup costs a few
+ * milliseconds, so the browser paints the result in the frame after the input. Events:
+ * `itemsrel-feedback` once numbers and 2-D figures are drawn, `itemsrel-redrawn` once everything
+ * is (detail: {source, ms since the input}).
  */
 function scheduler(root, api, compute) {
-  let latest = null, busy = false;
+  let latest = null, pending = null;
   const emit = (name, source, t0) => root.dispatchEvent(new CustomEvent(name, { detail: { source, ms: performance.now() - t0 } }));
-  async function loop() {
-    busy = true;
-    try {
-      while (latest !== null) {
-        const { source, t0 } = latest;
-        latest = null;
-        const { now, later } = compute(source);
-        await Promise.all(now.filter(Boolean).map((f) => f()));
-        api.feedbackMs = performance.now() - t0;
-        emit("itemsrel-feedback", source, t0);
-        const rest = later.filter(Boolean);
-        if (rest.length) {
-          await afterFrame();
-          await Promise.all(rest.map((f) => f()));
-        }
-        api.redraws += 1;
-        api.lastMs = performance.now() - t0;
-        root.dataset.redraws = String(api.redraws);
-        emit("itemsrel-redrawn", source, t0);
-      }
-    } finally {
-      busy = false;
-    }
+  function run() {
+    const { source, t0 } = latest;
+    latest = null;
+    const { now, later } = compute(source);
+    for (const f of now) if (f) f();
+    api.feedbackMs = performance.now() - t0;
+    emit("itemsrel-feedback", source, t0);
+    for (const f of later) if (f) f();
+    api.redraws += 1;
+    api.lastMs = performance.now() - t0;
+    root.dataset.redraws = String(api.redraws);
+    emit("itemsrel-redrawn", source, t0);
   }
   return (source) => {
     latest = { source, t0: latest ? latest.t0 : performance.now() };
-    return busy ? Promise.resolve() : loop();
+    if (!pending) {
+      pending = new Promise((res) => requestAnimationFrame(() => {
+        pending = null;
+        try { run(); } finally { res(); }
+      }));
+    }
+    return pending;
   };
 }
 
@@ -366,6 +282,7 @@ function mountTrain(root, st) {
   const slots = figureSlots(root, ["W", "losses", "curve", "text", "flow"]);
   const numbers = el("pre", { class: "il-numbers" });
   slots.text.append(note, numbers); // beside the training curve
+  const drawFlow = sceneSlot(slots.flow);
 
   const params = () => {
     const X = picker.items();
@@ -415,11 +332,11 @@ function mountTrain(root, st) {
     if (res.diverged) return { now: [], later: [] }; // the figures keep the last trained network
     return {
       now: [
-        redraw(slots.W, heatmap(res.W, "weights W")),
-        redraw(slots.losses, lossBars(N, losses, p.X)),
-        redraw(slots.curve, trainingCurve(res)),
+        paint(slots.W, heatmap(res.W, "weights W")),
+        paint(slots.losses, lossBars(N, losses, p.X)),
+        paint(slots.curve, trainingCurve(res)),
       ],
-      later: N === 3 ? [redraw(slots.flow, flowFigure(res.W, p.activation, p.X, fp, `flow field x ← φ(Wx), φ = ${p.activation}`), CONFIG3D)] : [],
+      later: N === 3 ? [drawFlow(flowScene(res.W, p.activation, p.X, fp, `flow field x ← φ(Wx), φ = ${p.activation}`))] : [],
     };
   }
   const schedule = scheduler(root, api, compute);
@@ -439,6 +356,7 @@ function mountFamily(root, st) {
   const slots = figureSlots(root, ["W", "losses", "flow"]);
   const numbers = el("pre", { class: "il-numbers" });
   root.append(numbers);
+  const drawFlow = sceneSlot(slots.flow);
   const N = st.X[0].length;
   const params = () => ({ a: Number(a.value), b: Number(b.value) });
   const api = { state: st, redraws: 0, lastMs: NaN, feedbackMs: NaN, params, result: null };
@@ -459,8 +377,8 @@ function mountFamily(root, st) {
       ...fixedPointLines(fp),
     ].join("\n");
     return {
-      now: [redraw(slots.W, heatmap(W, `W(${F.names[0]}, ${F.names[1]})`)), redraw(slots.losses, lossBars(N, losses, st.X))],
-      later: [redraw(slots.flow, flowFigure(W, "linear", st.X, fp, "flow field x ← W x"), CONFIG3D)],
+      now: [paint(slots.W, heatmap(W, `W(${F.names[0]}, ${F.names[1]})`)), paint(slots.losses, lossBars(N, losses, st.X))],
+      later: [drawFlow(flowScene(W, "linear", st.X, fp, "flow field x ← W x"))],
     };
   }
   const schedule = scheduler(root, api, compute);
@@ -498,14 +416,12 @@ function mountSymmetry(root, st) {
       `symmetry-consistent unseen patterns: ${word(cons)}`,
       `unseen patterns in span(X): ${word(span)}`,
     ].join("\n");
-    const fig = heatmap(wo, "Σ_X-invariant W: equal letters = equal weights", wo.map((r) => r.map((k) => letters[k] ?? String(k))));
-    fig.data[0].colorscale = "Viridis";
-    fig.data[0].reversescale = false;
-    fig.data[0].zmin = 0;
-    fig.data[0].zmax = Math.max(1, N * N - 1);
-    fig.data[0].hovertemplate = "W[%{y},%{x}]: %{text}<extra></extra>";
-    fig.data[0].textfont = { color: "white", size: 16 };
-    return { now: [redraw(slots.W, fig)], later: [] };
+    const name = (k) => letters[k] ?? String(k);
+    const fig = D.heatmap(wo, {
+      title: "Σ_X-invariant W: equal letters = equal weights", text: wo.map((r) => r.map(name)),
+      scale: "viridis", zmin: 0, zmax: Math.max(1, N * N - 1), hover: (i, j) => `W[${i + 1},${j + 1}] = ${name(wo[i][j])}`,
+    });
+    return { now: [paint(slots.W, fig)], later: [] };
   }
   const schedule = scheduler(root, api, compute);
   return schedule("initial");
@@ -524,7 +440,6 @@ export function mount(root) {
 }
 
 export async function mountAll() {
-  if (!window.Plotly) throw new Error("itemsrel live panels need the page's plotly.js (window.Plotly)");
   for (const root of document.querySelectorAll("div.itemsrel-live")) {
     await mount(root);
     await new Promise((res) => setTimeout(res, 0)); // let the page breathe between panels
