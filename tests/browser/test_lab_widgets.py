@@ -302,7 +302,10 @@ JS_TRACK_PANELS = """() => {
 JS_PANEL_STATE = """(k) => {
     const panel = document.querySelector(`[data-itemsrel-panel="${k}"]`);
     const area = panel.querySelector('.itemsrel-live-area');
-    const figs = [...area.querySelectorAll('.js-plotly-plot')].map(gd => JSON.stringify(
+    // plotly figures: their data; SVG figures (itemsrel.widgets.svg): a hash of their markup
+    const hash = (s) => { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return 'svg:' + s.length + ':' + h; };
+    const figs = [...area.querySelectorAll('.js-plotly-plot, .il-fig:not([hidden])')].map(gd =>
+        gd.classList.contains('il-fig') ? hash(gd.innerHTML) : JSON.stringify(
         (gd.data || []).map(t => [t.x, t.y, t.z, t.text, t.i])));
     const status = panel.querySelector('.itemsrel-status');
     const mark = panel.querySelector('.itemsrel-timing');  // the kernel's share (LivePanel)
@@ -322,13 +325,14 @@ JS_SETTLED = """([k, t0, quiet]) => {
     return !busy && last > t0 && performance.now() - last > quiet;
 }"""
 
-# Figures of panel k that drew nothing (no trace, heat map, shape or 3-D scene on screen).
+# Figures of panel k that drew nothing (no trace, heat map, shape or 3-D scene on screen; an SVG
+# figure without its cells, bars, line or marks).
 JS_UNDRAWN = """(k) => {
     const area = document.querySelector(`[data-itemsrel-panel="${k}"] .itemsrel-live-area`);
-    return [...area.querySelectorAll('.js-plotly-plot')].map((gd, i) => {
+    return [...area.querySelectorAll('.js-plotly-plot, .il-fig:not([hidden])')].map((gd, i) => {
         const n = gd.querySelectorAll(
-            '.cartesianlayer .trace, .heatmaplayer .hm, .shapelayer path, .gl-container canvas')
-            .length;
+            '.cartesianlayer .trace, .heatmaplayer .hm, .shapelayer path, .gl-container canvas, ' +
+            'svg .il-cell, svg .il-bar, svg .il-line, svg .il-mark').length;
         return n ? null : i;
     }).filter(i => i !== null);
 }"""
@@ -617,7 +621,7 @@ def test_every_control_of_every_live_panel(
                 seed.press("Enter")
                 state = _settle(page, 0, t0, f"stress change {i}", lab_server, quiet=50)
                 if i == 0:
-                    assert state["figs"][1] != figs_before[1], "a new seed did not redraw the flow"
+                    assert state["figs"][-1] != figs_before[-1], "a new seed did not redraw the flow"
                 _record(latencies, "panel 0 stress", state)
             assert f"seed {100 + STRESS_CHANGES - 1}" in state["text"]
             alive = page.evaluate(JS_GL_ALIVE)

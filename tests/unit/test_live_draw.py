@@ -194,3 +194,37 @@ def test_scene_draws_every_mark_back_to_front_and_escapes_text(drawn):
     assert drawn["scene"].count('class="il-legend-item"') == 2
     turned = _svg(drawn["sceneTurned"])
     assert turned.get("data-azimuth") == "0.3000" and turned.get("data-elevation") == "-0.2000"
+
+
+CLIP = """
+const D = await import(%s);
+const box = [-0.1, 1.1];
+const out = {
+  inside: D.clipSegment([0, 0, 0], [1, 1, 1], ...box),
+  through: D.clipSegment([-1, 0.5, 0.5], [2, 0.5, 0.5], ...box),
+  outside: D.clipSegment([2, 2, 2], [3, 3, 3], ...box),
+  nan: D.clipSegment([0, 0, NaN], [1, 1, 1], ...box),
+  scene: D.scene3d({ range: box, markers: [{ p: [0.5, 0.5, 0.5], color: "#000" }, { p: [-0.9, 0.5, 0.5], color: "#000" }],
+    segments: [{ a: [-1, 0.5, 0.5], b: [2, 0.5, 0.5], color: "#123456" }] }),
+};
+console.log(JSON.stringify(out));
+"""
+
+
+def test_scene_clips_to_the_box():
+    if NODE is None:
+        pytest.skip("node is not installed (the browser modules are tested under Node 20)")
+    proc = subprocess.run(
+        [NODE, "--input-type=module", "-e", CLIP % json.dumps(MODULE.as_uri())],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert out["inside"] == [[0, 0, 0], [1, 1, 1]]
+    np.testing.assert_allclose(out["through"], [[-0.1, 0.5, 0.5], [1.1, 0.5, 0.5]], atol=1e-12)
+    assert out["outside"] is None and out["nan"] is None
+    root = _svg(out["scene"])
+    assert len([e for e in root.iter() if e.get("class") == "il-mark"]) == 1
+    assert "1 mark outside the box not shown" in _texts(root)
+    line = next(e for e in root.iter(f"{SVG}line") if e.get("stroke") == "#123456")
+    assert float(line.get("x1")) != float(line.get("x2"))  # the clipped piece is drawn

@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-import plotly.graph_objects as go
 
 from itemsrel.analytic import PAPER_X, PAPER_X_PRIME, identify, paper_eq6
 from itemsrel.figures.style import use_book_renderer
 from itemsrel.widgets.controls import STEP_CHOICES, TRAINING_SETS
 from itemsrel.widgets.network import network_explorer, network_view
+from itemsrel.widgets.svg import SvgFigures
 
 
 def _array(v):
@@ -51,25 +51,26 @@ def test_every_control_changes_the_output_in_place():
         ("strength λ", 0.01), ("initialisation", "zeros"), ("training set", "X = {101, 110}"),
         ("mini-batch", 1), ("batch sampling", "epoch"),
     ]
-    figures = None
+    widget = None
     for name, value in changes:
-        before = [f.to_json() for f in panel.figures]
+        before = [dict(f.spec) for f in panel.svg_figures]
         ctl[name].value = value
         assert panel.message == "", (name, panel.status.value)
-        if figures is not None:
-            assert panel.figures[:2] == figures  # the same FigureWidgets, restyled
-            assert [f.to_json() for f in panel.figures] != before, name
-        figures = panel.figures[:2]
-    text = panel.shown[2]
+        if widget is not None:
+            assert panel.svg_figures == [widget]  # the same SVG widget, new numbers
+            assert [f.spec for f in panel.svg_figures] != before, name
+        widget = panel.svg_figures[0]
+    text = panel.shown[1]
     assert "λ = 0.01" in text and "predicted w" not in text  # X is outside the gain setting
     # the heat map shows the W the summary describes
     W = network_view(PAPER_X, "tanh", "zeros", "sgd", 0.1, {"l2": 0.01}, steps=1000, seed=3,
                      sigma=0.1, batch_size=1, sampling="epoch", data_seed=3).W
-    np.testing.assert_allclose(_array(panel.figures[0].data[0].z), W, atol=1e-12)  # row i = unit i
+    np.testing.assert_allclose(widget.spec["W"], W, atol=1e-12)  # row i = unit i
+    assert widget.spec["X"] == PAPER_X.tolist()
     assert "seed 3" in text and "σ = 0.1" in text and "at most 1000 steps" in text
     assert "mini-batches of 1 (epoch)" in text
     ctl["mini-batch"].value = 4  # more than K = 2 items: refused in the panel, last result kept
-    assert "batch_size" in panel.status.value and panel.shown[2] == text
+    assert "batch_size" in panel.status.value and panel.shown[1] == text
 
 
 def test_training_sets_of_chapter_4_and_large_n():
@@ -77,8 +78,9 @@ def test_training_sets_of_chapter_4_and_large_n():
     ctl = _controls(panel)
     assert list(ctl["training set"].options) == list(TRAINING_SETS)
     ctl["training set"].value = "pairs (4 disjoint pairs, N = 8)"
-    assert len(panel.area.children) == 3  # W and losses, no 3-D flow field for N = 8, texts
-    assert len(panel.figures[0].data[1].x) == 2**8
+    assert len(panel.area.children) == 3  # the figures (no 3-D flow field for N = 8), texts
+    spec = panel.svg_figures[0].spec
+    assert len(spec["patternLosses"]) == 2**8 and spec["flow"] is None
     other = network_explorer(np.array([[1, 1, 0, 0], [0, 0, 1, 1]]))
     assert _controls(other)["training set"].value == "this chapter's X"
 
@@ -130,4 +132,4 @@ def test_a_diverging_learning_rate_keeps_the_last_result():
     shown = panel.shown
     ctl["learning rate"].value = 10 ** ctl["learning rate"].max  # 3.2 > 2: GD on X diverges
     assert "⚠ training diverged" in panel.status.value
-    assert panel.shown is shown and isinstance(panel.figures[0], go.FigureWidget)
+    assert panel.shown is shown and isinstance(panel.svg_figures[0], SvgFigures)

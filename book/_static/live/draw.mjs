@@ -248,6 +248,23 @@ export function project(p, B, c, scale, cx, cy) {
   return [cx + scale * dot(B.r), cy - scale * dot(B.u), dot(B.d)];
 }
 
+/** The part of the segment a–b inside the cube [lo, hi]³ ([a′, b′]), or null if none
+ *  (Liang–Barsky clipping against the six faces). */
+export function clipSegment(a, b, lo, hi) {
+  if (![...a, ...b].every(Number.isFinite)) return null;
+  let t0 = 0, t1 = 1;
+  for (let k = 0; k < 3; k++) {
+    const d = b[k] - a[k];
+    for (const [p, q] of [[-d, a[k] - lo], [d, hi - a[k]]]) {
+      if (p === 0) { if (q < 0) return null; continue; }
+      const t = q / p;
+      if (p < 0) { if (t > t1) return null; if (t > t0) t0 = t; } else { if (t < t0) return null; if (t < t1) t1 = t; }
+    }
+  }
+  const at = (t) => a.map((v, k) => v + t * (b[k] - v));
+  return [at(t0), at(t1)];
+}
+
 function marker(x, y, symbol, color, size, tip) {
   const s = size / 2, t = `<title>${esc(tip)}</title>`;
   const open = symbol.endsWith("-open");
@@ -266,7 +283,9 @@ function marker(x, y, symbol, color, size, tip) {
  *   segments: [{a: [x, y, z], b: [x, y, z], color, width}] and
  *   markers: [{p: [x, y, z], symbol (circle, diamond, square, x; "-open" for outlines), color, size, tip}]
  *   (drawn back to front), legend: [{name, color, symbol | line: true}] (HTML under the scene)}.
- * Returns markup: an <svg> (back faces with grid lines, then the data) and the legend.
+ * Everything is clipped to the cube, as plotly's 3-D scenes are: segments are cut at its faces,
+ * markers outside it are left out (and counted in a note). Returns markup: an <svg> (back faces
+ * with grid lines, then the data) and the legend.
  */
 export function scene3d(scene, camera = CAMERA, opts = {}) {
   const width = opts.width ?? 640, height = opts.height ?? 430;
@@ -275,7 +294,7 @@ export function scene3d(scene, camera = CAMERA, opts = {}) {
   const scale = (Math.min(width, height - top) / 2 - 14) / ((hi - lo) * Math.sqrt(3) / 2);
   const cx = width / 2, cy = top + (height - top) / 2;
   const P = (p) => project(p, B, c, scale, cx, cy);
-  const parts = [svgOpen(width, height, "scene", ` data-azimuth="${camera.azimuth.toFixed(4)}" data-elevation="${camera.elevation.toFixed(4)}"`), titleText(scene.title, width)];
+  const parts = [svgOpen(width, height, "scene", ` data-range="${lo},${hi}" data-azimuth="${camera.azimuth.toFixed(4)}" data-elevation="${camera.elevation.toFixed(4)}"`), titleText(scene.title, width)];
   parts.push(`<rect class="il-drag" x="0" y="0" width="${width}" height="${height}" fill="transparent"/>`);
   const ticks = scene.ticks ?? [0, 0.5, 1];
   // the three faces away from the viewer, with grid lines at the ticks
@@ -315,16 +334,22 @@ export function scene3d(scene, camera = CAMERA, opts = {}) {
     parts.push(`<polygon class="il-plane" points="${pts.map((q) => `${r1(q[0])},${r1(q[1])}`).join(" ")}" fill="${poly.fill}" fill-opacity="${poly.opacity ?? 0.3}" stroke="${poly.fill}" stroke-opacity="0.8"/>`);
   }
   const items = [];
+  let hidden = 0;
   for (const s of scene.segments ?? []) {
-    const a = P(s.a), b = P(s.b);
+    const cut = clipSegment(s.a, s.b, lo, hi); // drawn inside the box only, as plotly clips
+    if (!cut) continue;
+    const a = P(cut[0]), b = P(cut[1]);
     items.push([(a[2] + b[2]) / 2, `<line x1="${r1(a[0])}" y1="${r1(a[1])}" x2="${r1(b[0])}" y2="${r1(b[1])}" stroke="${s.color}" stroke-width="${s.width ?? 2.5}" stroke-linecap="round"/>`]);
   }
+  const inside = (p) => p.every((v) => Number.isFinite(v) && v >= lo - 1e-9 && v <= hi + 1e-9);
   for (const m of scene.markers ?? []) {
+    if (!inside(m.p)) { hidden += 1; continue; }
     const q = P(m.p);
     items.push([q[2] + 1e-6, marker(q[0], q[1], m.symbol ?? "circle", m.color, m.size ?? 8, m.tip ?? "")]);
   }
   items.sort((x, y) => x[0] - y[0]);
   for (const [, s] of items) parts.push(s);
+  if (hidden) parts.push(text(width - 6, height - 8, `${hidden} mark${hidden > 1 ? "s" : ""} outside the box not shown`, { size: 10, anchor: "end", fill: AXIS, cls: "il-hidden-note" }));
   parts.push("</svg>");
   const legend = (scene.legend ?? []).map((e) => {
     const sw = e.line

@@ -15,13 +15,10 @@
 
 import * as L from "./itemsrel_live.mjs";
 import * as D from "./draw.mjs";
+import * as F from "./figures.mjs";
 
-const C = D.COLORS;
-const BLUES = ["#08306b", "#08519c", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef"];
-const STAB = {
-  attracting: ["circle", C.vermillion], saddle: ["diamond-open", C.orange],
-  repelling: ["x", C.purple], marginal: ["square-open", C.grey],
-};
+const { heatmap, lossBars, trainingCurve, flowScene, paint, sceneSlot } = F;
+
 const PENALTY_LABEL = { none: "none", l1: "L1 (mean |W|)", l2: "L2 (mean W²)", rate: "rate (mean y²)", level: "level (mean (y − ½)²)" };
 
 const el = (tag, attrs = {}, ...kids) => {
@@ -34,7 +31,7 @@ const el = (tag, attrs = {}, ...kids) => {
   for (const k of kids) if (k) e.append(k);
   return e;
 };
-const pat = (p) => p.join("");
+const pat = F.pat;
 const fmt = (v, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 const fmtE = (v) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 const letters = "abcdefghijklmnopqrstuvwxyz";
@@ -85,93 +82,6 @@ function patternPicker(N, X, onChange) {
   return { box, items: () => L.allPatterns(N).filter((p) => chosen.has(pat(p))) };
 }
 
-// ---- figures (SVG markup from draw.mjs) ----------------------------------------------------
-function heatmap(W, title, text = null) {
-  return D.heatmap(W, { title, text: text ?? undefined });
-}
-
-function lossBars(N, losses, X) {
-  const train = new Set(X.map(pat));
-  const P = L.allPatterns(N);
-  return D.bars(P.map(pat), losses, P.map((p) => (train.has(pat(p)) ? C.green : C.blue)), {
-    title: "loss per pattern", yTitle: "loss (eq. 7)", legend: [[C.green, "training item"], [C.blue, "other"]],
-    hover: (k) => `${pat(P[k])}: loss ${fmt(losses[k], 4)}${train.has(pat(P[k])) ? " (training item)" : ""}`,
-  });
-}
-
-function trainingCurve(res) {
-  return D.lineChart(res.historySteps, res.lossHistory, {
-    title: "training loss (eq. 7)", xTitle: "step", yTitle: undefined, name: "training loss",
-  });
-}
-
-/** The plane span(basis) ∩ [−0.1, 1.1]³ (the drawn cube) as a convex polygon, vertices in order. */
-function planePolygon(basis) {
-  const u = basis.map((r) => r[0]), v = basis.map((r) => r[1]);
-  const n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
-  const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-  const lo = -0.1, hi = 1.1, corner = (c) => [c & 1 ? hi : lo, c & 2 ? hi : lo, c & 4 ? hi : lo];
-  const pts = [];
-  const add = (p) => { if (pts.every((q) => Math.abs(q[0] - p[0]) + Math.abs(q[1] - p[1]) + Math.abs(q[2] - p[2]) > 1e-9)) pts.push(p); };
-  for (let c = 0; c < 8; c++) {
-    for (const bit of [1, 2, 4]) { // the 12 edges of the box: (c, c | bit) with bit not in c
-      if (c & bit) continue;
-      const P = corner(c), Q = corner(c | bit), fp = dot(n, P), fq = dot(n, Q);
-      if (fp === 0) add(P);
-      if (fq === 0) add(Q);
-      if ((fp < 0 && fq > 0) || (fp > 0 && fq < 0)) { const t = fp / (fp - fq); add(P.map((x, k) => x + t * (Q[k] - x))); }
-    }
-  }
-  const cs = pts.reduce((a, p) => a + dot(p, u), 0) / (pts.length || 1), ct = pts.reduce((a, p) => a + dot(p, v), 0) / (pts.length || 1);
-  pts.sort((p, q) => Math.atan2(dot(p, v) - ct, dot(p, u) - cs) - Math.atan2(dot(q, v) - ct, dot(q, u) - cs));
-  return pts;
-}
-
-/** The flow field x ← φ(Wx) as a scene for D.scene3d: 18 trajectories (steps 0–6, dark → light),
- *  where the 125 starts are after 25 steps, the training items, the fixed points by stability and
- *  the plane of fixed points when there is one. */
-function flowScene(W, activation, X, fp, title) {
-  const starts = L.mesh(5, 0, 1, 3);
-  const traj = L.iterate(W, starts, activation, 25);
-  const shownSteps = 6, shown = 18;
-  const idx = [...new Set(Array.from({ length: shown }, (_, k) => Math.round((k * (starts.length - 1)) / (shown - 1))))];
-  const clip = (q) => q.every((c) => Number.isFinite(c) && c > -0.6 && c < 1.6);
-  const segments = [];
-  for (const p of idx) {
-    for (let n = 0; n < shownSteps; n++) {
-      const a = traj[n][p], b = traj[n + 1][p];
-      if (clip(a) && clip(b)) segments.push({ a, b, color: BLUES[Math.min(BLUES.length - 1, n)], width: 2.5 });
-    }
-  }
-  // where the starts are after 25 steps: one marker per distinct point (1e-3), with its count
-  const endAt = new Map();
-  for (const q of traj[25]) {
-    if (!clip(q)) continue;
-    const key = q.map((c) => c.toFixed(3)).join(",");
-    const e = endAt.get(key);
-    if (e) e.n += 1; else endAt.set(key, { q, n: 1 });
-  }
-  const xyz = (q) => `(${q.map((v) => fmt(v)).join(", ")})`;
-  const markers = [...endAt.values()].map((e) => ({ p: e.q, symbol: "circle", color: C.black, size: 4, tip: `${xyz(e.q)}: ${e.n} of ${starts.length} starts at n = 25` }));
-  for (const x of X) markers.push({ p: x, symbol: "diamond", color: C.green, size: 12, tip: `training item ${pat(x)}` });
-  const legend = [
-    { name: `trajectories (n = 0…${shownSteps}, dark → light)`, color: BLUES[2], line: true },
-    { name: `where the ${starts.length} starts are at n = 25`, color: C.black, symbol: "circle" },
-    { name: "training items", color: C.green, symbol: "diamond" },
-  ];
-  const polygons = [];
-  if (fp.continuum && fp.continuum.dimension === 2) {
-    polygons.push({ pts: planePolygon(fp.continuum.basis), fill: C.sky, opacity: 0.25 });
-    legend.push({ name: "plane of fixed points", color: C.sky, symbol: "square" });
-  }
-  for (const [kind, [symbol, color]] of Object.entries(STAB)) {
-    const pts = fp.points.filter((p) => p.stability === kind);
-    for (const p of pts) markers.push({ p: p.x, symbol, color, size: 10, tip: `${kind} fixed point ${xyz(p.x)}, |λ| = ${p.eigenvalues.map((e) => fmt(Math.hypot(...e))).join(", ")}` });
-    if (pts.length) legend.push({ name: `${kind} fixed point`, color, symbol });
-  }
-  return { title, range: [-0.1, 1.1], ticks: [0, 0.5, 1], axisTitles: ["x₁", "x₂", "x₃"], segments, markers, polygons, legend };
-}
-
 function fixedPointLines(fp) {
   if (fp.continuum) {
     const c = fp.continuum;
@@ -188,31 +98,6 @@ function figureSlots(root, names) {
   for (const n of names) { slots[n] = el("div", { class: `il-fig il-fig-${n}` }); grid.append(slots[n]); }
   root.append(grid);
   return slots;
-}
-
-/** A redraw of `slot` to the SVG `markup` as a function, or null when the slot shows exactly that
- *  already (an unchanged figure is not touched). */
-function paint(slot, markup) {
-  if (slot.ilMarkup === markup) return null;
-  return () => {
-    slot.innerHTML = markup;
-    slot.ilMarkup = markup;
-    slot.ilRevision = (slot.ilRevision || 0) + 1;
-  };
-}
-
-/** A 3-D slot: draws `scene` with the camera the reader turned it to (drag to turn, double click
- *  to go back); the camera survives redraws. */
-function sceneSlot(slot) {
-  slot.ilCamera = { ...D.CAMERA };
-  slot.classList.add("il-rotatable");
-  slot.title = "drag to turn the view; double click to reset it";
-  D.attachRotation(slot, () => slot.ilCamera, (c) => { slot.ilCamera = c; },
-    () => { if (slot.ilScene) { slot.innerHTML = D.scene3d(slot.ilScene, slot.ilCamera); slot.ilMarkup = slot.innerHTML; } });
-  return (scene) => {
-    slot.ilScene = scene;
-    return paint(slot, D.scene3d(scene, slot.ilCamera));
-  };
 }
 
 /**

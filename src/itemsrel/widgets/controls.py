@@ -9,7 +9,9 @@ every change:
 * **In place.** In JupyterLab each figure slot is one persistent ``plotly.graph_objects.FigureWidget``
   whose traces and layout are updated in one ``batch_update``: a change sends only the new data,
   the browser restyles the figure it has (no new WebGL context, the camera stays where the reader
-  put it). Text goes into persistent ``HTML`` widgets.
+  put it). An :class:`~.svg.SvgItem` (the network explorer's figures) goes into one persistent
+  :class:`~.svg.SvgFigures` widget: the kernel sends the numbers, the browser draws SVG with the
+  static book's figure code (milliseconds; no WebGL). Text goes into persistent ``HTML`` widgets.
 * **Latest wins.** A change marks the panel busy (a line inside the panel) and schedules the
   recompute on the kernel's event loop; changes that arrive before it runs supersede it, so a burst
   of changes costs one recompute, for the final values.
@@ -48,6 +50,7 @@ from ..engine import SAMPLINGS
 from ..figures.style import FIGURE_CONFIG
 from ..patterns import as_training_set, cyclic_shifts, disjoint_blocks
 from ..training import INITS, OPTIMIZERS, PENALTIES
+from .svg import SvgFigures, SvgItem
 
 __all__ = [
     "STATIC_NOTE",
@@ -282,12 +285,22 @@ class TrainingControls:
         return w.VBox(self.widgets)
 
 
+def _static_items(items: Sequence[Any]) -> list[Any]:
+    """``items`` as the static page shows them: each :class:`~.svg.SvgItem` replaced by its
+    plotly figures (an anywidget cannot render without a kernel)."""
+    out: list[Any] = []
+    for item in items:
+        out.extend(item.static() if isinstance(item, SvgItem) else [item])
+    return out
+
+
 def as_outputs(items: Sequence[Any]) -> tuple[dict[str, Any], ...]:
     """Output-widget entries for ``items``: ``str`` → text, objects with ``_repr_mimebundle_``
     (plotly figures: the current renderer's bundle) or ``_repr_html_`` (``IPython.display.HTML``)
-    → rich display. Anything else raises ``TypeError``."""
+    → rich display, an :class:`~.svg.SvgItem` → its static figures. Anything else raises
+    ``TypeError``."""
     outs: list[dict[str, Any]] = []
-    for item in items:
+    for item in _static_items(items):
         if isinstance(item, str):
             text = item if item.endswith("\n") else item + "\n"
             outs.append({"output_type": "stream", "name": "stdout", "text": text})
@@ -405,7 +418,8 @@ class LivePanel(w.VBox):
     shown between the controls and the output (help text). ``delay``: seconds a change waits for
     newer changes before recomputing (latest wins). Attributes: ``status`` (HTML: busy, warnings),
     ``area`` (the output box), ``figures`` (the FigureWidgets in use, in order), ``shown`` (the
-    items drawn last), ``redraws`` (how many draws so far), ``timing`` (the kernel's share of the
+    items drawn last), ``svg_figures`` (the :class:`~.svg.SvgFigures` widgets in use, for
+    :class:`~.svg.SvgItem` items), ``redraws`` (how many draws so far), ``timing`` (the kernel's share of the
     last live redraw: ``compute_ms`` for the items, ``sync_ms`` for sending the changes; also in
     an empty ``.itemsrel-timing`` element in the status line); ``message`` (the status line's
     text without that mark: "" when all is well).
@@ -426,6 +440,7 @@ class LivePanel(w.VBox):
         self._gen = 0
         self._live = _in_lab_session()
         self.figures: list[go.FigureWidget] = []
+        self.svg_figures: list[SvgFigures] = []
         self._texts: list[w.HTML] = []
         self.redraws = 0
         self.timing: dict[str, float] = {}
@@ -516,8 +531,16 @@ class LivePanel(w.VBox):
             self.area.children = (out,)
             return
         children: list[w.Widget] = []
-        n_fig = n_txt = 0
+        n_fig = n_txt = n_svg = 0
         for item in items:
+            if isinstance(item, SvgItem):  # one persistent SVG widget per slot: new numbers only
+                if n_svg == len(self.svg_figures):
+                    self.svg_figures.append(SvgFigures(spec=item.spec))
+                else:
+                    self.svg_figures[n_svg].spec = item.spec
+                children.append(self.svg_figures[n_svg])
+                n_svg += 1
+                continue
             if isinstance(item, go.Figure):
                 if n_fig == len(self.figures):
                     # created with its first figure: data and layout arrive together

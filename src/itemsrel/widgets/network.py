@@ -33,8 +33,9 @@ from ..patterns import all_patterns, as_training_set, format_pattern
 from ..plane_sweep import default_grid
 from ..training import TrainResult, pattern_loss, train
 from .controls import TRAINING_SETS, LivePanel, TrainingControls, live_panel
+from .svg import SvgItem, network_spec
 
-__all__ = ["NetworkView", "network_explorer", "network_items", "network_view"]
+__all__ = ["NetworkView", "network_explorer", "network_figures", "network_items", "network_view"]
 
 
 @dataclass
@@ -293,15 +294,13 @@ def _weights_losses_layout(N: int) -> str:
     return json.dumps(style(fig, height=320).layout.to_plotly_json())
 
 
-def network_items(view: NetworkView, activation: str) -> list[Any]:
-    """What the explorer shows for one trained network: W and the per-pattern losses, the flow
-    field (N = 3), and the fixed points and timings as text."""
-    t0 = time.perf_counter()
+def network_figures(view: NetworkView, activation: str) -> list[go.Figure]:
+    """The explorer's figures as plotly figures (the static page's snapshot): W and the
+    per-pattern losses side by side, and the flow field (N = 3)."""
     N = view.W.shape[0]
     zmax = float(np.max(np.abs(view.W))) or 1.0
     heat = matrix_trace(view.W, zmax, 2, showscale=False).to_plotly_json()
-    # numeric unit axes (row 1 on top): the same in the static page and in a FigureWidget, which
-    # does not apply a category axis to numeric-looking labels
+    # numeric unit axes (row 1 on top), as the layout expects
     units = list(range(1, N + 1))
     heat.update(x=units, y=units, z=view.W.tolist())
     if heat.get("text") is not None:
@@ -322,11 +321,10 @@ def network_items(view: NetworkView, activation: str) -> list[Any]:
         "xaxis": "x2",
         "yaxis": "y2",
     }
-    # one validated layout per N; the traces go in without per-trace validation (live redraws)
-    fig = go.Figure(data=[heat, bar], layout=json.loads(_weights_losses_layout(N)), _validate=False)
-    items: list[Any] = [fig]
+    # one validated layout per N; the traces go in without per-trace validation
+    figs = [go.Figure(data=[heat, bar], layout=json.loads(_weights_losses_layout(N)), _validate=False)]
     if N == 3:
-        items.append(
+        figs.append(
             flow_figure(
                 view.W,
                 activation,
@@ -337,12 +335,22 @@ def network_items(view: NetworkView, activation: str) -> list[Any]:
                 fixed_slots=True,
             )
         )
-    items.append(view.summary())
-    items.append(
+    return figs
+
+
+def network_items(view: NetworkView, activation: str) -> list[Any]:
+    """What the explorer shows for one trained network: W, the per-pattern losses and the flow
+    field (N = 3) as one :class:`~.svg.SvgItem` (SVG in JupyterLab, plotly figures on the static
+    page), then the status, readouts and fixed points as text."""
+    t0 = time.perf_counter()
+    spec = network_spec(view.W, view.X, activation, view.losses, view.fixed, view.subspace)
+    item = SvgItem(spec, lambda: network_figures(view, activation))
+    return [
+        item,
+        view.summary(),
         f"timing: train {1e3 * view.timings['train']:.0f} ms, analyse "
-        f"{1e3 * view.timings['analyse']:.0f} ms, figures {1e3 * (time.perf_counter() - t0):.0f} ms"
-    )
-    return items
+        f"{1e3 * view.timings['analyse']:.0f} ms, figure data {1e3 * (time.perf_counter() - t0):.0f} ms",
+    ]
 
 
 def network_explorer(

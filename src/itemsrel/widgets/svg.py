@@ -1,0 +1,142 @@
+"""SVG figures for the live explorers in JupyterLab: the kernel computes, the browser draws.
+
+A :class:`~itemsrel.widgets.controls.LivePanel` shows an :class:`SvgItem` through one persistent
+:class:`SvgFigures` widget (an anywidget): a change sends the new numbers (``spec``, a few kB of
+JSON) and the browser redraws them as SVG with the same code as the static book's live panels
+(``book/_static/live/figures.mjs`` and ``draw.mjs``, bundled by :mod:`itemsrel.live_assets`).
+That costs milliseconds, where restyling plotly figures cost 50–200 ms per figure (a 3-D scene
+in software WebGL the most), and it needs no WebGL context at all.
+
+On the static page (no kernel: the book build, nbval) an anywidget cannot render, so the panel
+shows the item's ``static()`` plotly figures instead, under its "live in JupyterLab" note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets
+from numpy.typing import NDArray
+
+from ..activations import get_activation
+from ..dynamics import FixedPoint, FixedSubspace
+from ..live_assets import widget_css, widget_module
+
+__all__ = ["SvgFigures", "SvgItem", "flow_data", "network_spec"]
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str]:
+    return widget_module(), widget_css()
+
+
+class SvgFigures(anywidget.AnyWidget):
+    """The figures of one ``spec`` (see ``book/_static/live/widget.mjs``), drawn as SVG in the
+    browser; assigning a new ``spec`` redraws them in place."""
+
+    spec = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        cls = type(self)
+        if not getattr(cls, "_esm", None):  # the bundle, read once, on first use
+            cls._esm, cls._css = _assets()
+        super().__init__(**kwargs)
+
+
+@dataclass
+class SvgItem:
+    """A panel item: ``spec`` for the live SVG figures, ``static()`` the plotly figures the
+    static page shows in their place (built only there)."""
+
+    spec: dict[str, Any]
+    static: Callable[[], list[Any]]
+
+
+#: The flow field's starts: the 5×5×5 grid on [0, 1]³ in itemsrel_live.mjs's order (first
+#: coordinate outermost), 18 of them shown as trajectories of 6 steps, all 125 followed 25 steps.
+_GRID = np.array(list(product(np.linspace(0.0, 1.0, 5), repeat=3)))
+_SHOWN = sorted({round(k * (len(_GRID) - 1) / 17) for k in range(18)})
+_SHOWN_STEPS, _END_STEP = 6, 25
+
+
+def _finite(q: NDArray[np.float64]) -> list[float | None]:
+    """A point as JSON: non-finite coordinates (a diverging trajectory) as null."""
+    return [float(v) if np.isfinite(v) else None for v in q]
+
+
+def flow_data(W: NDArray[np.float64], activation: str) -> dict[str, Any]:
+    """The flow field x ← φ(W x) of a 3-unit network as ``figures.mjs`` draws it: ``paths`` (18
+    trajectories, 7 points each), ``ends`` (where the 125 starts are after 25 steps: one entry
+    per distinct point to 1e-3, ``{"q", "n"}``), ``nStarts``, ``endStep``."""
+    W = np.asarray(W, dtype=float)
+    if W.shape != (3, 3):
+        raise ValueError(f"the flow field is drawn for N = 3 only, got W of shape {W.shape}")
+    phi = get_activation(activation)
+    x = _GRID.copy()
+    traj = [x]
+    with np.errstate(all="ignore"):
+        for _ in range(_END_STEP):
+            x = np.asarray(phi(x @ W.T), dtype=float)
+            traj.append(x)
+    paths = [[_finite(traj[n][p]) for n in range(_SHOWN_STEPS + 1)] for p in _SHOWN]
+    ends: dict[str, dict[str, Any]] = {}
+    for q in traj[_END_STEP]:
+        if not np.all(np.isfinite(q)):
+            continue
+        key = ",".join(f"{v:.3f}" for v in q)
+        if key in ends:
+            ends[key]["n"] += 1
+        else:
+            ends[key] = {"q": q.tolist(), "n": 1}
+    return {"paths": paths, "ends": list(ends.values()), "nStarts": len(_GRID), "endStep": _END_STEP}
+
+
+def _fixed_json(fixed: list[FixedPoint], subspace: FixedSubspace | None) -> dict[str, Any]:
+    """Fixed points in itemsrel_live.mjs's shape: ``points`` ({x, stability, eigenvalues as
+    [re, im]}) and ``continuum`` (null or {dimension, basis (N×d)})."""
+    return {
+        "points": [
+            {
+                "x": np.asarray(fp.x, dtype=float).tolist(),
+                "stability": fp.stability,
+                "eigenvalues": [[float(e.real), float(e.imag)] for e in fp.eigenvalues],
+            }
+            for fp in fixed
+        ],
+        "continuum": None
+        if subspace is None
+        else {
+            "dimension": int(subspace.dimension),
+            "basis": np.asarray(subspace.basis, dtype=float).tolist(),
+            "attracting": bool(subspace.attracting),
+        },
+    }
+
+
+def network_spec(
+    W: NDArray[np.float64],
+    X: NDArray[np.int8],
+    activation: str,
+    pattern_losses: NDArray[np.float64],
+    fixed: list[FixedPoint],
+    subspace: FixedSubspace | None,
+) -> dict[str, Any]:
+    """The ``network`` spec: W (N×N), the training set X (K×N), the eq.-7 loss of every pattern
+    in lexicographic order (2^N), the flow field and fixed points (N = 3; else no flow)."""
+    W = np.asarray(W, dtype=float)
+    N = W.shape[0]
+    return {
+        "kind": "network",
+        "W": W.tolist(),
+        "X": np.asarray(X, dtype=int).tolist(),
+        "patternLosses": np.asarray(pattern_losses, dtype=float).tolist(),
+        "flow": flow_data(W, activation) if N == 3 else None,
+        "fixed": _fixed_json(fixed, subspace),
+        "flowTitle": f"flow field x ← φ(Wx), φ = {activation}",
+    }
