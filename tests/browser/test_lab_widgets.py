@@ -541,6 +541,8 @@ def test_every_control_of_every_live_panel(
     page.set_default_timeout(30_000)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text))
+    uncaught: list[str] = []  # a panel's drawing code that throws shows nothing else
+    page.on("pageerror", lambda e: uncaught.append(str(e)))
     latencies: dict[str, dict[str, list]] = {}
     phases: dict[str, float] = {}
     stem = Path(notebook).stem
@@ -634,6 +636,7 @@ def test_every_control_of_every_live_panel(
             assert all(page.evaluate(JS_GL_ALIVE))
         phases["menus and stress"] = time.monotonic() - t_start - sum(phases.values())
         assert not page.evaluate(JS_ERRORS)
+        assert not uncaught, f"{notebook}: uncaught errors in the page: {uncaught[:3]}"
         assert not guard.blocked, f"JupyterLab tried to reach the network: {guard.blocked}"
     finally:
         context.close()

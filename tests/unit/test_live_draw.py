@@ -52,6 +52,8 @@ const out = {
   ticks: [D.niceTicks(0, 0.93, 4), D.niceTicks(-2, 2, 4), D.niceTicks(0, 3000, 4)],
   labels: [[0, 0.25, 0.5].map((v) => D.tickLabel(v, [0, 0.25, 0.5])), [0, 1000, 2000].map((v) => D.tickLabel(v, [0, 1000, 2000]))],
   power: [D.power10(-3), D.power10(0), D.power10(12)],
+  luminance: [D.luminance("#ffffff"), D.luminance("#000"), D.luminance("rgb(255,255,255)"), D.luminance("#a6cee3")],
+  fills: D.heatmap([[0, 1], [1, 0]], { fills: [["#000000", "#ffffff"], ["#ffffff", "#000000"]], text: [["a", "b"], ["b", "a"]] }),
   colors: [D.colorAt(D.DIVERGING, 0), D.colorAt(D.DIVERGING, 0.5), D.colorAt(D.DIVERGING, 1), D.colorAt(D.DIVERGING, NaN)],
 };
 console.log(JSON.stringify(out));
@@ -114,6 +116,15 @@ def test_heatmap_with_labels_on_a_sequential_scale(drawn):
     assert cell_text == ["a", "b", "b", "a"]
     cells = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "il-cell"]
     assert _fill(cells[0].get("fill")) == (0x44, 0x01, 0x54)  # viridis at 0
+
+
+def test_heatmap_with_explicit_fills_and_readable_text(drawn):
+    assert drawn["luminance"][:3] == pytest.approx([1, 0, 1]) and 0.5 < drawn["luminance"][3] < 1
+    root = _svg(drawn["fills"])
+    cells = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("class") == "il-cell"]
+    assert cells == ["#000000", "#ffffff", "#ffffff", "#000000"]
+    fills = [t.get("fill") for t in root.iter(f"{SVG}text") if t.get("class") == "il-cell-text"]
+    assert fills[0] == "#fff" and fills[1] != "#fff"  # white on black, dark on white
 
 
 def test_bars_are_in_proportion_and_start_at_zero(drawn):

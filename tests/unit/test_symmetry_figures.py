@@ -135,4 +135,14 @@ def test_explorer_output_holds_the_summary_and_two_figures():
     assert all("application/vnd.plotly.v1+json" in o["data"] for o in outs[1:])
     e.editor.grid.children[1].children[1].value = False  # 110 -> 010
     assert "(2 3)" not in e.live.texts[0]  # the symmetry is gone
-    assert len(e.live.figures) == 2  # redrawn in place from now on
+    # redrawn in place from now on: one SVG widget with the new set's numbers
+    (fig,) = e.live.svg_figures
+    assert fig.spec["kind"] == "symmetry" and sorted(fig.spec["groups"]) == [[[0, 1, 0]], [[1, 0, 1]]]
+    # {101, 010}: Σ_X = {e, (1 3)}, so W11 = W33, W13 = W31, W12 = W32, W21 = W23: 5 parameters
+    assert fig.spec["patternTitle"] == "Σ-invariant W: 5 free parameters"
+    L = fig.spec["letters"]
+    assert L[0][0] == L[2][2] and L[0][2] == L[2][0] and L[0][1] == L[2][1] and L[1][0] == L[1][2]
+    assert len({c for r in L for c in r}) == 5 and L[0][0] != L[0][2]
+    e.editor.grid.children[1].children[1].value = True  # back to 110: Σ_X = {e, (2 3)}
+    assert e.live.svg_figures == [fig] and fig.spec["patternTitle"].startswith("Σ-invariant W: 5 ")
+    assert fig.spec["letters"] == [["a", "b", "b"], ["c", "d", "e"], ["c", "e", "d"]]  # eq. 5

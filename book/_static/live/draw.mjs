@@ -43,10 +43,15 @@ export function colorAt(scale, t) {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
-/** Relative luminance of "rgb(r,g,b)" (for white or black text on a cell). */
-function luminance(rgb) {
-  const [r, g, b] = rgb.match(/\d+/g).map(Number);
-  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+/** Relative luminance (0–1) of a colour written "rgb(r,g,b)", "#rrggbb" or "#rgb" (for white or
+ *  dark text on a cell). */
+export function luminance(color) {
+  let c;
+  if (color.startsWith("#")) {
+    const h = color.length === 4 ? [...color.slice(1)].map((x) => x + x).join("") : color.slice(1, 7);
+    c = [0, 2, 4].map((k) => parseInt(h.slice(k, k + 2), 16));
+  } else c = (color.match(/\d+(\.\d+)?/g) || [0, 0, 0]).map(Number);
+  return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255;
 }
 
 /** About n round tick values covering [lo, hi] (1, 2, 2.5 or 5 × 10^k steps). */
@@ -91,7 +96,8 @@ function titleText(title, width) {
 /**
  * An annotated N×N heat map: `W` (rows = "to unit i", columns = "from unit j", 1-based labels,
  * row 1 on top). Options: `title`, `text` (N×N strings written in the cells; default W to 2
- * decimals), `scale` ("diverging": symmetric on [−zmax, zmax]; "viridis": on [zmin, zmax]),
+ * decimals), `scale` ("diverging": symmetric on [−zmax, zmax]; "viridis": on [zmin, zmax]) or
+ * `fills` (N×N colours, e.g. one per orbit),
  * `zmin`, `zmax`, `hover` ((i, j) → tooltip), `width`, `height`. Returns SVG markup.
  */
 export function heatmap(W, opts = {}) {
@@ -110,7 +116,7 @@ export function heatmap(W, opts = {}) {
   const parts = [svgOpen(width, height, "heatmap", ` data-n="${N}"`), titleText(opts.title, width)];
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
-      const v = W[i][j], fill = colorAt(scale, (v - zmin) / (zmax - zmin || 1));
+      const v = W[i][j], fill = opts.fills ? opts.fills[i][j] : colorAt(scale, (v - zmin) / (zmax - zmin || 1));
       const x = x0 + j * cell, y = y0 + i * cell;
       const tip = opts.hover ? opts.hover(i, j) : `W[${i + 1},${j + 1}] = ${Number.isFinite(v) ? v.toFixed(4) : v}`;
       parts.push(`<rect class="il-cell" x="${r1(x)}" y="${r1(y)}" width="${r1(cell + 0.5)}" height="${r1(cell + 0.5)}" fill="${fill}"><title>${esc(tip)}</title></rect>`);
@@ -123,6 +129,40 @@ export function heatmap(W, opts = {}) {
   }
   parts.push(text(x0 + side / 2, y0 + side + 28, opts.xTitle ?? "from unit j", { size: 11, fill: AXIS }));
   parts.push(text(14, y0 + side / 2, opts.yTitle ?? "to unit i", { size: 11, fill: AXIS, rotate: -90 }));
+  parts.push("</svg>");
+  return parts.join("");
+}
+
+/**
+ * Binary patterns as rows of squares (1: blue with a white "1", 0: light grey), in `groups` (a
+ * list of lists of patterns: a gap between groups, e.g. the orbits of a training set). Options:
+ * `title`, `xTitle` (default "unit"), `yTitle`, `groupName` (k → tooltip prefix), `width`.
+ * Returns SVG markup; its height follows the number of rows.
+ */
+export function patternRows(groups, opts = {}) {
+  const N = Math.max(1, ...groups.flat().map((p) => p.length));
+  const nRows = groups.reduce((a, g) => a + g.length, 0) + Math.max(0, groups.length - 1) * 0.5;
+  const width = opts.width ?? 300, left = 30, top = opts.title ? 26 : 6, bottom = 34;
+  const cell = Math.min(34, (width - left - 8) / N), side = cell * N;
+  const height = Math.round(top + nRows * cell + bottom);
+  const x0 = left + (width - left - 8 - side) / 2;
+  const parts = [svgOpen(width, height, "rows", ` data-rows="${groups.flat().length}"`), titleText(opts.title, width)];
+  let y = top;
+  groups.forEach((g, k) => {
+    if (k) y += cell * 0.5;
+    for (const p of g) {
+      p.forEach((bit, j) => {
+        const fill = bit ? COLORS.blue : "#f2f2f2", x = x0 + j * cell;
+        const tip = `${opts.groupName ? opts.groupName(k) + ": " : ""}${p.join("")}, unit ${j + 1} = ${bit}`;
+        parts.push(`<rect class="il-cell" x="${r1(x + 1)}" y="${r1(y + 1)}" width="${r1(cell - 2)}" height="${r1(cell - 2)}" fill="${fill}"><title>${esc(tip)}</title></rect>`);
+        parts.push(text(x + cell / 2, y + cell / 2, String(bit), { size: Math.min(12, cell * 0.4), fill: bit ? "#fff" : "#666", cls: "il-cell-text" }));
+      });
+      y += cell;
+    }
+  });
+  for (let j = 0; j < N; j++) parts.push(text(x0 + (j + 0.5) * cell, y + 10, String(j + 1), { size: 10, fill: AXIS }));
+  parts.push(text(x0 + side / 2, y + 26, opts.xTitle ?? "unit", { size: 11, fill: AXIS }));
+  if (opts.yTitle) parts.push(text(12, top + (y - top) / 2, opts.yTitle, { size: 11, fill: AXIS, rotate: -90 }));
   parts.push("</svg>");
   return parts.join("");
 }

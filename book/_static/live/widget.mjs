@@ -7,8 +7,11 @@
 //
 // spec = {kind: "network", W (N×N), X (K×N), patternLosses (2^N, in itemsrel_live's pattern
 //   order), flow: null | {paths, ends, nStarts, endStep}, fixed: {points, continuum},
-//   flowTitle} — see itemsrel.widgets.svg.network_spec.
+//   flowTitle} — see itemsrel.widgets.svg.network_spec; {kind: "symmetry", labels (N×N pair-orbit
+//   numbers), letters, fills, patternTitle, groups (the items by orbit), itemsTitle} — see
+//   itemsrel.widgets.svg.symmetry_spec.
 
+import * as D from "./draw.mjs";
 import * as F from "./figures.mjs";
 
 const KINDS = {
@@ -21,6 +24,20 @@ const KINDS = {
         F.paint(slots.W, F.heatmap(spec.W, "weights W")),
         F.paint(slots.losses, F.lossBars(N, spec.patternLosses, spec.X)),
         spec.flow ? drawFlow(F.flowSceneOf(spec.flow, spec.X, spec.fixed, spec.flowTitle)) : F.paint(slots.flow, ""),
+      ];
+    },
+  },
+  symmetry: {
+    slots: ["pattern", "items"],
+    draw(spec, slots) {
+      return [
+        F.paint(slots.pattern, D.heatmap(spec.labels, {
+          title: spec.patternTitle, text: spec.letters, fills: spec.fills,
+          hover: (i, j) => `W[${i + 1},${j + 1}]: parameter ${spec.letters[i][j]}`,
+        })),
+        F.paint(slots.items, D.patternRows(spec.groups, {
+          title: spec.itemsTitle, groupName: (k) => `orbit ${k + 1}`, // rows: the items, a gap between orbits
+        })),
       ];
     },
   },

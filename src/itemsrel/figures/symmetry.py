@@ -35,6 +35,7 @@ from ..symmetry import (
     symmetry_consistent_patterns,
     symmetry_group,
 )
+from ..symmetry import pair_orbit_labels as _numbered_pairs
 from .style import COLORS, style
 from .switch import switcher
 
@@ -97,15 +98,14 @@ def orbit_colors(k: int) -> list[str]:
 
 
 def pair_orbit_labels(group: PermutationGroup, N: int) -> NDArray[np.intp]:
-    """``L[i, j]`` = index of the orbit of the pair ``(i, j)`` (order of :func:`invariant_basis`).
+    """``L[i, j]`` = 0-based index of the orbit of the pair ``(i, j)`` (order of
+    :func:`invariant_basis`): :func:`itemsrel.symmetry.pair_orbit_labels` (1-based, for readers)
+    minus one, the figures' colour and letter index.
 
     Entries with equal labels must be equal in every Σ-invariant ``W``; ``L.max() + 1`` is the
     number of free parameters.
     """
-    L = np.zeros((N, N), dtype=np.intp)
-    for k, B in enumerate(invariant_basis(group, N)):
-        L[B.astype(bool)] = k
-    return L
+    return (_numbered_pairs(group, N) - 1).astype(np.intp)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 :func:`symmetry_explorer` shows an IntSlider ``N`` (pattern length, 2..8), one row of toggle
 buttons per item (a pressed button is a 1), buttons to add and remove items, and a live output
 with Σ_X (1-based cycle notation and order), the orbits, the Σ_X-invariant weight pattern and the
-symmetry-consistent / span patterns. Invalid sets (duplicates, no items) show a message.
+symmetry-consistent / span patterns (figures as SVG in JupyterLab: :mod:`.svg`). Invalid sets (duplicates, no items) show a message.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from ..figures.symmetry import invariant_pattern_figure, symmetry_summary, training_set_figure
 from .controls import LivePanel
 from .patterns import PatternEditor
+from .svg import SvgItem, symmetry_spec
 
 __all__ = ["SymmetryExplorer", "symmetry_explorer"]
 
@@ -75,8 +76,14 @@ class SymmetryExplorer:
         s = symmetry_summary(np.array(self.items))
         return [
             HTML(f"<pre style='line-height:1.3'>{s.text()}</pre>"),
-            invariant_pattern_figure(s.group, s.N, height=300),
-            training_set_figure(s.X, height=260),
+            # SVG in JupyterLab; the plotly figures on the static page
+            SvgItem(
+                symmetry_spec(s.X, s.group),
+                lambda: [
+                    invariant_pattern_figure(s.group, s.N, height=300),
+                    training_set_figure(s.X, height=260),
+                ],
+            ),
         ]
 
     def render(self) -> None:

@@ -26,9 +26,12 @@ from numpy.typing import NDArray
 
 from ..activations import get_activation
 from ..dynamics import FixedPoint, FixedSubspace
+from ..figures.symmetry import orbit_colors, orbit_letters, pair_orbit_labels
 from ..live_assets import widget_css, widget_module
+from ..patterns import as_training_set
+from ..symmetry import orbits, symmetry_group
 
-__all__ = ["SvgFigures", "SvgItem", "flow_data", "network_spec"]
+__all__ = ["SvgFigures", "SvgItem", "flow_data", "network_spec", "symmetry_spec"]
 
 
 @lru_cache(maxsize=1)
@@ -139,4 +142,27 @@ def network_spec(
         "flow": flow_data(W, activation) if N == 3 else None,
         "fixed": _fixed_json(fixed, subspace),
         "flowTitle": f"flow field x ← φ(Wx), φ = {activation}",
+    }
+
+
+def symmetry_spec(X: NDArray[np.int8], group: Any | None = None) -> dict[str, Any]:
+    """The ``symmetry`` spec of a training set X (K×N): Σ_X's invariant structure (pair-orbit
+    numbers, their letters and colours as in :func:`~itemsrel.figures.symmetry.invariant_pattern_figure`)
+    and the items grouped by orbit (as in :func:`~itemsrel.figures.symmetry.training_set_figure`).
+    ``group``: Σ_X if already computed."""
+    X = as_training_set(X)
+    N = X.shape[1]
+    G = symmetry_group(X) if group is None else group
+    L = pair_orbit_labels(G, N)
+    k = int(L.max()) + 1
+    letters, colors = orbit_letters(k), orbit_colors(k)
+    groups = [[list(map(int, item)) for item in orb] for orb in orbits(X, G)]
+    return {
+        "kind": "symmetry",
+        "labels": L.tolist(),
+        "letters": [[letters[v] for v in row] for row in L.tolist()],
+        "fills": [[colors[v] for v in row] for row in L.tolist()],
+        "patternTitle": f"Σ-invariant W: {k} free parameter{'s' * (k != 1)}",
+        "groups": groups,
+        "itemsTitle": f"{len(X)} items, {len(groups)} orbit{'s' * (len(groups) != 1)} under Σ_X",
     }
