@@ -54,6 +54,10 @@ const out = {
   power: [D.power10(-3), D.power10(0), D.power10(12)],
   luminance: [D.luminance("#ffffff"), D.luminance("#000"), D.luminance("rgb(255,255,255)"), D.luminance("#a6cee3")],
   fills: D.heatmap([[0, 1], [1, 0]], { fills: [["#000000", "#ffffff"], ["#ffffff", "#000000"]], text: [["a", "b"], ["b", "a"]] }),
+  shapes: D.shapes2d({ xRange: [0, 4], yRange: [0, 2], title: "polygons",
+    lines: [{ a: [0, 0], b: [1, 1], color: "#D55E00", width: 4, dash: "solid" }, { a: [1, 1], b: [2, 0], color: "#56B4E9", width: 2, dash: "dash" }],
+    texts: [{ x: 1, y: 1.5, text: "<b>linear:</b><br>applies a rule", size: 11, anchor: "", valign: "top" }],
+    frames: [{ x0: 0, y0: 0, x1: 2, y1: 2, color: "#009E73" }], legend: [{ name: "bit 1", color: "#D55E00", width: 4, dash: "solid" }] }),
   colors: [D.colorAt(D.DIVERGING, 0), D.colorAt(D.DIVERGING, 0.5), D.colorAt(D.DIVERGING, 1), D.colorAt(D.DIVERGING, NaN)],
 };
 console.log(JSON.stringify(out));
@@ -125,6 +129,21 @@ def test_heatmap_with_explicit_fills_and_readable_text(drawn):
     assert cells == ["#000000", "#ffffff", "#ffffff", "#000000"]
     fills = [t.get("fill") for t in root.iter(f"{SVG}text") if t.get("class") == "il-cell-text"]
     assert fills[0] == "#fff" and fills[1] != "#fff"  # white on black, dark on white
+
+
+def test_shapes_keep_equal_aspect_and_write_captions_by_line(drawn):
+    root = _svg(drawn["shapes"])
+    # 640 px for 4 units: 160 px per unit in x and in y (2 units high + title 24 + legend 22)
+    assert root.get("viewBox") == "0 0 640 366"
+    edges = [e for e in root.iter(f"{SVG}line") if e.get("class") == "il-edge"]
+    assert len(edges) == 2 and edges[1].get("stroke-dasharray") == "4.4,2.8"
+    assert (edges[0].get("x1"), edges[0].get("y1"), edges[0].get("x2"), edges[0].get("y2")) == (
+        "0", "344", "160", "184")
+    spans = [t for t in root.iter(f"{SVG}tspan")]
+    assert [t.text for t in spans] == ["linear:", "applies a rule"]
+    assert spans[0].get("font-weight") == "600" and spans[1].get("font-weight") is None
+    frame = next(e for e in root.iter(f"{SVG}rect") if e.get("class") == "il-frame")
+    assert (frame.get("width"), frame.get("height")) == ("320", "320")
 
 
 def test_bars_are_in_proportion_and_start_at_zero(drawn):

@@ -19,7 +19,7 @@ from itemsrel.dynamics import fixed_points, fixed_subspace
 from itemsrel.live_assets import LIVE_DIR, book_script, widget_module
 from itemsrel.patterns import all_patterns
 from itemsrel.training import pattern_loss
-from itemsrel.widgets.svg import SvgFigures, flow_data, network_spec
+from itemsrel.widgets.svg import SvgFigures, flow_data, network_spec, polygons_spec
 
 NODE = shutil.which("node")
 W_TANH = np.array([[0.3, -1.2, 0.5], [0.8, 1.1, -0.4], [-0.2, 0.6, 1.3]])
@@ -103,3 +103,26 @@ def test_a_module_imported_under_another_name_is_refused(tmp_path):
     (tmp_path / "draw.mjs").unlink()
     with pytest.raises(FileNotFoundError, match=r"draw\.mjs is missing"):
         book_script(tmp_path)
+
+
+def test_polygons_spec_draws_every_edge_in_its_bits_style():
+    from itemsrel.figures.arc import BIT_STYLE, Panel, polygon_layout, polygon_rows
+
+    rows = [[Panel(np.array([0, 1, 0]), "item 1"), Panel(np.array([0, 0, 1]), "item 2")],
+            ["test:", Panel(np.array([1, 1, 0]), "test<br>110", frame="#009E73")]]
+    lay = polygon_layout(rows, row_labels=["training", "test"])
+    spec = polygons_spec(lay)
+    assert spec["kind"] == "polygons" and len(spec["lines"]) == 9  # three triangles
+    ones = [ln for ln in spec["lines"] if ln["color"] == BIT_STYLE[1]["color"]]
+    assert len(ones) == 1 + 1 + 2 and all(ln["dash"] == "solid" for ln in ones)
+    assert {t["text"] for t in spec["texts"]} >= {"<b>training</b>", "test:", "test<br>110"}
+    # the framed test polygon: second row (y = −4.2), after the connector text (x = 0.9)
+    (frame,) = spec["frames"]
+    assert frame["color"] == "#009E73"
+    assert [frame[k] for k in ("x0", "y0", "x1", "y1")] == pytest.approx([-0.35, -5.45, 2.15, -2.95])
+    # the plotly figure is drawn from the same layout: same edges, same captions
+    fig = polygon_rows(rows, row_labels=["training", "test"])
+    n_edges = sum(sum(v is None for v in tr.x) for tr in fig.data)
+    assert n_edges == 9
+    assert [a.text for a in fig.layout.annotations] == [t["text"] for t in spec["texts"]]
+    json.dumps(spec, allow_nan=False)

@@ -167,6 +167,51 @@ export function patternRows(groups, opts = {}) {
   return parts.join("");
 }
 
+/** Text with plotly-style markup (`<b>…</b>`, `<br>`) as SVG tspans, one line per <br>. */
+function richText(x, y, s, { size = 11, anchor = "middle", valign = "middle", fill = TEXT } = {}) {
+  const lines = String(s).split(/<br\s*\/?>/i);
+  const lh = size * 1.25, y0 = valign === "top" ? y + size * 0.85 : y - ((lines.length - 1) * lh) / 2;
+  const spans = lines.map((line, k) => {
+    const bold = /<b>/i.test(line), plain = line.replace(/<\/?b>/gi, "");
+    return `<tspan x="${r1(x)}" y="${r1(y0 + k * lh)}"${bold ? ' font-weight="600"' : ""}>${esc(plain)}</tspan>`;
+  }).join("");
+  return `<text font-size="${size}" text-anchor="${anchor}" dominant-baseline="${valign === "top" ? "alphabetic" : "middle"}" fill="${fill}">${spans}</text>`;
+}
+
+/**
+ * A 2-D drawing in data units with equal aspect (x right, y up), e.g. binary patterns as
+ * polygons: `spec` = {xRange, yRange, lines: [{a: [x, y], b: [x, y], color, width (px), dash}],
+ * texts: [{x, y, text (may hold <b>, <br>), size, anchor ("left"/"center"/""), valign ("middle"/
+ * "top"), color}], frames: [{x0, y0, x1, y1, color}], legend: [{name, color, width, dash}],
+ * title}; `opts.width` (default 640). Returns SVG markup.
+ */
+export function shapes2d(spec, opts = {}) {
+  const width = opts.width ?? 640, [xa, xb] = spec.xRange, [ya, yb] = spec.yRange;
+  const top = spec.title ? 24 : 0, legendH = spec.legend && spec.legend.length ? 22 : 0;
+  const k = width / (xb - xa), height = Math.round(top + (yb - ya) * k + legendH);
+  const X = (x) => (x - xa) * k, Y = (y) => top + (yb - y) * k;
+  const parts = [svgOpen(width, height, "shapes", ` data-lines="${(spec.lines || []).length}"`), titleText(spec.title, width)];
+  for (const f of spec.frames || []) {
+    parts.push(`<rect class="il-frame" x="${r1(X(f.x0))}" y="${r1(Y(f.y1))}" width="${r1((f.x1 - f.x0) * k)}" height="${r1((f.y1 - f.y0) * k)}" rx="6" fill="none" stroke="${f.color}" stroke-width="2.5"/>`);
+  }
+  for (const l of spec.lines || []) {
+    const dash = l.dash === "dash" ? ` stroke-dasharray="${r1(2.2 * l.width)},${r1(1.4 * l.width)}"` : "";
+    parts.push(`<line class="il-edge" x1="${r1(X(l.a[0]))}" y1="${r1(Y(l.a[1]))}" x2="${r1(X(l.b[0]))}" y2="${r1(Y(l.b[1]))}" stroke="${l.color}" stroke-width="${l.width}" stroke-linecap="round"${dash}/>`);
+  }
+  for (const t of spec.texts || []) {
+    parts.push(richText(X(t.x), Y(t.y), t.text, { size: t.size ?? 11, anchor: t.anchor === "left" ? "start" : "middle", valign: t.valign ?? "middle", fill: t.color ?? TEXT }));
+  }
+  let x = 8;
+  for (const e of spec.legend || []) {
+    const dash = e.dash === "dash" ? ` stroke-dasharray="${r1(2.2 * e.width)},${r1(1.4 * e.width)}"` : "";
+    parts.push(`<line x1="${x}" y1="${height - 11}" x2="${x + 26}" y2="${height - 11}" stroke="${e.color}" stroke-width="${e.width}"${dash}/>`);
+    parts.push(text(x + 32, height - 11, e.name, { size: 11, anchor: "start", fill: AXIS }));
+    x += 40 + 6 * e.name.length + 16;
+  }
+  parts.push("</svg>");
+  return parts.join("");
+}
+
 /** A frame of a 2-D chart: plot area, y grid and labels, axis titles. Returns {parts, sx, sy}. */
 function frame({ width, height, left, right, top, bottom, ylo, yhi, yticks, ylabels, yTitle, xTitle, title, kind, extra }) {
   const pw = width - left - right, ph = height - top - bottom;

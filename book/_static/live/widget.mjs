@@ -9,7 +9,8 @@
 //   order), flow: null | {paths, ends, nStarts, endStep}, fixed: {points, continuum},
 //   flowTitle} — see itemsrel.widgets.svg.network_spec; {kind: "symmetry", labels (N×N pair-orbit
 //   numbers), letters, fills, patternTitle, groups (the items by orbit), itemsTitle} — see
-//   itemsrel.widgets.svg.symmetry_spec.
+//   itemsrel.widgets.svg.symmetry_spec; {kind: "polygons", …} (patterns as polygons, chapter 5) —
+//   see itemsrel.widgets.svg.polygons_spec and draw.mjs's shapes2d.
 
 import * as D from "./draw.mjs";
 import * as F from "./figures.mjs";
@@ -39,6 +40,12 @@ const KINDS = {
           title: spec.itemsTitle, groupName: (k) => `orbit ${k + 1}`, // rows: the items, a gap between orbits
         })),
       ];
+    },
+  },
+  polygons: {
+    slots: ["polygons"],
+    draw(spec, slots) {
+      return [F.paint(slots.polygons, D.shapes2d(spec))];
     },
   },
 };

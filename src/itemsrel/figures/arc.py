@@ -34,7 +34,9 @@ __all__ = [
     "BIT_STYLE",
     "KIND_COLORS",
     "Panel",
+    "PolygonLayout",
     "answers_figure",
+    "polygon_layout",
     "polygon_row",
     "polygon_rows",
     "puzzle_figure",
@@ -84,6 +86,77 @@ def _chunks(items: Sequence[Panel | str], per_row: int) -> list[list[Panel | str
     return out
 
 
+@dataclass
+class PolygonLayout:
+    """Where everything of :func:`polygon_rows` goes, in data units (polygon radius 1, y up):
+    ``segments[bit]`` edge segments ((x0, y0), (x1, y1)) drawn in :data:`BIT_STYLE` [bit];
+    ``texts`` (x, y, text, size, anchor: "left"/"center"/"" (plotly's automatic: centred),
+    valign: "middle"/"top", colour; text may hold ``<b>`` and ``<br>``); ``frames`` (x0, y0, x1, y1, colour); ``x_range``,
+    ``y_range``; ``n_lines`` display rows. Both the plotly figure and the SVG of the JupyterLab
+    explorer (:mod:`itemsrel.widgets.svg`) are drawn from it."""
+
+    segments: dict[int, list[tuple[tuple[float, float], tuple[float, float]]]]
+    texts: list[tuple[float, float, str, int, str, str, str]]
+    frames: list[tuple[float, float, float, float, str]]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    n_lines: int
+
+
+def polygon_layout(
+    rows: Sequence[Sequence[Panel | str]],
+    *,
+    row_labels: Sequence[str] | None = None,
+    per_row: int = 5,
+    edge_numbers: bool = True,
+) -> PolygonLayout:
+    """The layout of :func:`polygon_rows` (same arguments, see there)."""
+    panels = [it for row in rows for it in row if isinstance(it, Panel)]
+    if not panels:
+        raise ValueError("polygon_rows needs at least one Panel")
+    N = len(np.ravel(panels[0].pattern))
+    if not 3 <= N <= 8:
+        raise ValueError(f"polygons are drawn for 3 <= N <= 8, got N = {N}")
+    if row_labels is not None and len(row_labels) != len(rows):
+        raise ValueError(f"{len(row_labels)} row labels for {len(rows)} rows")
+    segs: dict[int, list] = {1: [], 0: []}
+    texts: list[tuple[float, float, str, int, str, str, str]] = []
+    frames: list[tuple[float, float, float, float, str]] = []
+    first, y, x_max = True, 0.0, 0.0
+    for r, row in enumerate(rows):
+        for line, chunk in enumerate(_chunks(row, per_row)):
+            if line == 0 and row_labels is not None and row_labels[r]:
+                texts.append((-1.4, y + 1.55, f"<b>{row_labels[r]}</b>", 12, "left", "middle", "#222"))
+            x = 0.0
+            for it in chunk:
+                if isinstance(it, str):
+                    texts.append((x - _STEP / 2 + 0.45, y, it, 13, "center", "middle", "#222"))
+                    x += 0.9
+                    continue
+                bits = as_pattern(it.pattern, N)
+                V = _vertices(N, x, y)
+                for i, b in enumerate(bits):
+                    a, c = V[i], V[(i + 1) % N]
+                    segs[int(b)].append(((float(a[0]), float(a[1])), (float(c[0]), float(c[1]))))
+                    if edge_numbers and first:
+                        mid = (a + c) / 2
+                        out = (mid - (x, y)) / np.linalg.norm(mid - (x, y))
+                        texts.append(
+                            (float(mid[0] + 0.3 * out[0]), float(mid[1] + 0.3 * out[1]),
+                             str(i + 1), 10, "", "middle", "#555")
+                        )
+                texts.append((x, y - 1.3, it.caption, 11, "", "top", "#222"))
+                if it.frame:
+                    frames.append((x - 1.25, y - 1.25, x + 1.25, y + 1.25, it.frame))
+                first = False
+                x_max = max(x_max, x)
+                x += _STEP
+            y -= _ROW
+    top = 1.9 if row_labels is not None else 1.45
+    width = max(x_max + 1.5, (per_row - 1) * _STEP + 1.5)
+    return PolygonLayout(segs, texts, frames, (-1.5, width), (y + _ROW - 2.2, top), round(-y / _ROW))
+
+
 def polygon_rows(
     rows: Sequence[Sequence[Panel | str]],
     *,
@@ -97,95 +170,35 @@ def polygon_rows(
     Each given row starts on a new line, is wrapped after ``per_row`` polygons, and gets its
     ``row_labels`` entry as a heading. All patterns must have one length N (3 ≤ N ≤ 8); edge numbers
     1..N are written around the first polygon when ``edge_numbers`` is true. The height follows
-    the number of display rows.
+    the number of display rows. (Layout: :func:`polygon_layout`.)
     """
-    panels = [it for row in rows for it in row if isinstance(it, Panel)]
-    if not panels:
-        raise ValueError("polygon_rows needs at least one Panel")
-    N = len(np.ravel(panels[0].pattern))
-    if not 3 <= N <= 8:
-        raise ValueError(f"polygons are drawn for 3 <= N <= 8, got N = {N}")
-    if row_labels is not None and len(row_labels) != len(rows):
-        raise ValueError(f"{len(row_labels)} row labels for {len(rows)} rows")
-    segs: dict[int, tuple[list, list]] = {1: ([], []), 0: ([], [])}
-    annotations, shapes = [], []
-    first, y, x_max = True, 0.0, 0.0
-    for r, row in enumerate(rows):
-        for line, chunk in enumerate(_chunks(row, per_row)):
-            if line == 0 and row_labels is not None and row_labels[r]:
-                annotations.append(
-                    {
-                        "x": -1.4,
-                        "y": y + 1.55,
-                        "text": f"<b>{row_labels[r]}</b>",
-                        "showarrow": False,
-                        "xanchor": "left",
-                        "font": {"size": 12},
-                    }
-                )
-            x = 0.0
-            for it in chunk:
-                if isinstance(it, str):
-                    annotations.append(
-                        {
-                            "x": x - _STEP / 2 + 0.45,
-                            "y": y,
-                            "text": it,
-                            "showarrow": False,
-                            "font": {"size": 13},
-                            "xanchor": "center",
-                        }
-                    )
-                    x += 0.9
-                    continue
-                bits = as_pattern(it.pattern, N)
-                V = _vertices(N, x, y)
-                for i, b in enumerate(bits):
-                    a, c = V[i], V[(i + 1) % N]
-                    xs, ys = segs[int(b)]
-                    xs += [a[0], c[0], None]
-                    ys += [a[1], c[1], None]
-                    if edge_numbers and first:
-                        mid = (a + c) / 2
-                        out = (mid - (x, y)) / np.linalg.norm(mid - (x, y))
-                        annotations.append(
-                            {
-                                "x": mid[0] + 0.3 * out[0],
-                                "y": mid[1] + 0.3 * out[1],
-                                "text": str(i + 1),
-                                "showarrow": False,
-                                "font": {"size": 10, "color": "#555"},
-                            }
-                        )
-                annotations.append(
-                    {
-                        "x": x,
-                        "y": y - 1.3,
-                        "text": it.caption,
-                        "showarrow": False,
-                        "yanchor": "top",
-                        "font": {"size": 11},
-                    }
-                )
-                if it.frame:
-                    shapes.append(
-                        {
-                            "type": "rect",
-                            "x0": x - 1.25,
-                            "x1": x + 1.25,
-                            "y0": y - 1.25,
-                            "y1": y + 1.25,
-                            "line": {"color": it.frame, "width": 2.5},
-                            "layer": "below",
-                        }
-                    )
-                first = False
-                x_max = max(x_max, x)
-                x += _STEP
-            y -= _ROW
+    lay = polygon_layout(rows, row_labels=row_labels, per_row=per_row, edge_numbers=edge_numbers)
+    annotations = [
+        {
+            "x": x,
+            "y": y,
+            "text": text,
+            "showarrow": False,
+            "font": {"size": size, **({"color": color} if color != "#222" else {})},
+            **({"xanchor": anchor} if anchor else {}),
+            **({"yanchor": "top"} if valign == "top" else {}),
+        }
+        for x, y, text, size, anchor, valign, color in lay.texts
+    ]
+    shapes = [
+        {
+            "type": "rect", "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+            "line": {"color": color, "width": 2.5}, "layer": "below",
+        }
+        for x0, y0, x1, y1, color in lay.frames
+    ]
     fig = go.Figure()
     for bit, label in ((1, "1 (paper: red edge)"), (0, "0 (paper: green edge)")):
-        xs, ys = segs[bit]
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for (x0, y0), (x1, y1) in lay.segments[bit]:
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
         st = BIT_STYLE[bit]
         fig.add_trace(
             go.Scatter(
@@ -197,18 +210,17 @@ def polygon_rows(
                 line={"color": st["color"], "width": st["width"], "dash": st["dash"]},
             )
         )
-    n_lines = round(-y / _ROW)
-    top = 1.9 if row_labels is not None else 1.45
     fig.update_layout(
         annotations=annotations,
         shapes=shapes,
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 30},
     )
-    width = max(x_max + 1.5, (per_row - 1) * _STEP + 1.5)
-    fig.update_xaxes(visible=False, range=[-1.5, width])
-    fig.update_yaxes(visible=False, range=[y + _ROW - 2.2, top], scaleanchor="x")
-    height = int(50 + 160 * n_lines + (35 if title else 0) + (15 if row_labels is not None else 0))
+    fig.update_xaxes(visible=False, range=list(lay.x_range))
+    fig.update_yaxes(visible=False, range=list(lay.y_range), scaleanchor="x")
+    height = int(
+        50 + 160 * lay.n_lines + (35 if title else 0) + (15 if row_labels is not None else 0)
+    )
     return style(fig, title=title, height=height)
 
 

@@ -26,12 +26,20 @@ from numpy.typing import NDArray
 
 from ..activations import get_activation
 from ..dynamics import FixedPoint, FixedSubspace
+from ..figures.arc import BIT_STYLE, PolygonLayout
 from ..figures.symmetry import orbit_colors, orbit_letters, pair_orbit_labels
 from ..live_assets import widget_css, widget_module
 from ..patterns import as_training_set
 from ..symmetry import orbits, symmetry_group
 
-__all__ = ["SvgFigures", "SvgItem", "flow_data", "network_spec", "symmetry_spec"]
+__all__ = [
+    "SvgFigures",
+    "SvgItem",
+    "flow_data",
+    "network_spec",
+    "polygons_spec",
+    "symmetry_spec",
+]
 
 
 @lru_cache(maxsize=1)
@@ -165,4 +173,37 @@ def symmetry_spec(X: NDArray[np.int8], group: Any | None = None) -> dict[str, An
         "patternTitle": f"Σ-invariant W: {k} free parameter{'s' * (k != 1)}",
         "groups": groups,
         "itemsTitle": f"{len(X)} items, {len(groups)} orbit{'s' * (len(groups) != 1)} under Σ_X",
+    }
+
+
+def polygons_spec(layout: PolygonLayout, title: str | None = None) -> dict[str, Any]:
+    """The ``polygons`` spec of a :func:`~itemsrel.figures.arc.polygon_layout` (chapter 5's
+    patterns as polygons): edges in :data:`~itemsrel.figures.arc.BIT_STYLE`, captions, frames,
+    and a legend of the two edge styles."""
+    lines = [
+        {"a": list(a), "b": list(b), "color": BIT_STYLE[bit]["color"],
+         "width": BIT_STYLE[bit]["width"] * 0.6, "dash": BIT_STYLE[bit]["dash"]}
+        for bit in (0, 1)
+        for a, b in layout.segments[bit]
+    ]
+    return {
+        "kind": "polygons",
+        "title": title,
+        "xRange": list(layout.x_range),
+        "yRange": list(layout.y_range),
+        "lines": lines,
+        "texts": [
+            {"x": x, "y": y, "text": text, "size": size, "anchor": anchor, "valign": valign,
+             "color": color}
+            for x, y, text, size, anchor, valign, color in layout.texts
+        ],
+        "frames": [
+            {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "color": c}
+            for x0, y0, x1, y1, c in layout.frames
+        ],
+        "legend": [
+            {"name": name, "color": BIT_STYLE[bit]["color"], "width": BIT_STYLE[bit]["width"] * 0.6,
+             "dash": BIT_STYLE[bit]["dash"]}
+            for bit, name in ((1, "bit 1 (paper: red edge)"), (0, "bit 0 (paper: green edge)"))
+        ],
     }
