@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -33,6 +34,9 @@ from .dynamics import iterate
 from .patterns import as_pattern, as_training_set
 from .symmetry import act, act_on_matrix, cycle_notation, symmetry_group
 
+if TYPE_CHECKING:
+    import torch
+
 __all__ = [
     "ANSWER_KINDS",
     "MAX_ITEMS",
@@ -40,11 +44,13 @@ __all__ = [
     "MAX_TRIES",
     "NetworkAnswers",
     "Puzzle",
+    "activation_weights",
     "classify_answers",
     "generate_puzzles",
     "is_rule",
     "network_answers",
     "predict",
+    "puzzle_answers",
     "puzzle_weights",
 ]
 
@@ -299,6 +305,52 @@ def puzzle_weights(
     return weights
 
 
+def _read_answer(
+    W: NDArray[np.float64],
+    test: NDArray[np.int8],
+    phi: Activation,
+    iterations: int,
+    tol: float,
+    undecided: float,
+) -> NDArray[np.int8] | None:
+    """The binary answer of the network W (N, N) to ``test``, or None (see
+    :func:`network_answers`)."""
+    if not np.all(np.isfinite(W)):
+        return None
+    traj = iterate(W, test.astype(float), phi, iterations)
+    end, before = traj[-1, 0], traj[-2, 0]
+    settled = np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol
+    if settled and np.min(np.abs(end - 0.5)) > undecided:
+        return (end > 0.5).astype(np.int8)
+    return None
+
+
+def _answers_of(
+    puzzles: Sequence[Puzzle],
+    weights: Sequence[NDArray[np.float64]],
+    phi: Activation,
+    iterations: int,
+    tol: float,
+    undecided: float,
+) -> NetworkAnswers:
+    """Read off and classify the answers of trained weights, one W (N, N) per puzzle."""
+    n = len(puzzles)
+    answers: list[NDArray[np.int8] | None] = [None] * n
+    asymmetry = np.full(n, np.nan)
+    for p, (pz, W) in enumerate(zip(puzzles, weights, strict=True)):
+        if not np.all(np.isfinite(W)):
+            continue
+        answers[p] = _read_answer(W, pz.test, phi, iterations, tol, undecided)
+        norm = np.linalg.norm(W)
+        asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0
+    kinds = classify_answers(puzzles, answers)
+    filled = [
+        a if a is not None else np.full(puzzles[k].N, -1, dtype=np.int8)
+        for k, a in enumerate(answers)
+    ]
+    return NetworkAnswers(filled, kinds, asymmetry, phi)
+
+
 def network_answers(
     puzzles: Sequence[Puzzle],
     activation: str | Activation,
@@ -323,25 +375,178 @@ def network_answers(
     tol = _validate.tolerance(tol, "tol")
     undecided = _validate.tolerance(undecided, "undecided")
     iterations = _validate.integer(iterations, "iterations", 1)
-    n = len(puzzles)
-    answers: list[NDArray[np.int8] | None] = [None] * n
-    asymmetry = np.full(n, np.nan)
     weights = puzzle_weights(
         puzzles, phi, init=init, seed=seed, optimizer=optimizer, lr=lr, steps=steps
     )
-    for p, (pz, W) in enumerate(zip(puzzles, weights, strict=True)):
-        if not np.all(np.isfinite(W)):
-            continue
-        traj = iterate(W, pz.test.astype(float), phi, iterations)
-        end, before = traj[-1, 0], traj[-2, 0]
-        settled = np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol
-        if settled and np.min(np.abs(end - 0.5)) > undecided:
-            answers[p] = (end > 0.5).astype(np.int8)
-        norm = np.linalg.norm(W)
-        asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0
-    kinds = classify_answers(puzzles, answers)
-    filled = [
-        a if a is not None else np.full(puzzles[k].N, -1, dtype=np.int8)
-        for k, a in enumerate(answers)
+    return _answers_of(puzzles, weights, phi, iterations, tol, undecided)
+
+
+def _is_plain(phi: Activation) -> bool:
+    """φ(z) = z, so φ' = 1 and the error is the gradient's signal (as in the engine's model)."""
+    return phi.name == "linear" and phi.gain == 1.0 and phi.shift == 0.0
+
+
+def _numpy_gradient(W: torch.Tensor, X: NDArray[np.int8], phis: Sequence[Activation]) -> Any:
+    """The full-batch gradient of networks W (A, N, N), one activation each, on the items X
+    (K, N), computed in numpy on a view of W's memory (the optimiser updates W in place): for
+    these tiny networks a step costs its calls, and numpy's are a few times cheaper than
+    torch's. Equal to :func:`_torch_gradient` up to rounding."""
+    import torch
+
+    K, N = X.shape
+    Wn = W.numpy()
+    XT = np.ascontiguousarray(X.T, dtype=float)  # (N, K): the targets
+    tXs = X.astype(float) * (2.0 / (K * N))  # (K, N): the loss's 2/(K N) folded in
+    signal = np.empty((len(phis), N, K))
+    plain = [_is_plain(phi) for phi in phis]
+
+    def gradient(step: int = 0) -> tuple[list[torch.Tensor], None]:
+        Z = Wn @ XT  # (A, N, K)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for k, phi in enumerate(phis):
+                if plain[k]:
+                    np.subtract(Z[k], XT, out=signal[k])
+                else:
+                    np.multiply(phi(Z[k]) - XT, phi.derivative(Z[k]), out=signal[k])
+        return [torch.from_numpy(signal @ tXs)], None
+
+    return gradient
+
+
+def _torch_gradient(W: torch.Tensor, X: NDArray[np.int8], phis: Sequence[Activation]) -> Any:
+    """:func:`_numpy_gradient` in torch, with the engine model's operations, so that the
+    weights equal :func:`itemsrel.training.train`'s to the last bit (Adam, which divides by the
+    gradient's size, can turn a rounding difference into a different end state)."""
+    import torch
+
+    K, N = X.shape
+    tX = torch.as_tensor(X, dtype=W.dtype)
+    XT, tXs = tX.T.contiguous(), tX * (2.0 / (K * N))
+    value_and_grad = [None if _is_plain(phi) else phi.torch_value_and_grad for phi in phis]
+
+    def gradient(step: int = 0) -> tuple[list[torch.Tensor], None]:
+        parts = []
+        for z, vg in zip(torch.matmul(W, XT).unbind(0), value_and_grad, strict=True):
+            if vg is None:
+                parts.append(z - XT)
+            else:
+                y, dy = vg(z)
+                parts.append((y - XT) * dy)
+        return [torch.matmul(torch.stack(parts), tXs)], None
+
+    return gradient
+
+
+def activation_weights(
+    X: ArrayLike,
+    activations: Sequence[str | Activation],
+    *,
+    init: str = "zeros",
+    seed: int = 0,
+    optimizer: str = "sgd",
+    lr: float = 0.5,
+    steps: int = 1500,
+    also_at: Sequence[int] = (),
+    grad_tol: float = 1e-7,
+    check_every: int = 100,
+) -> dict[int, NDArray[np.float64]]:
+    """The trained W, shape (A, N, N), of one auto-associator per activation on the items X
+    (K, N), after ``steps`` steps and after each smaller budget in ``also_at`` (one run: the
+    weights of a shorter run are a stage of the longer one): ``{budget: W}``.
+
+    All A networks train as one batched program: the engine's loop and optimiser, the
+    full-batch gradient of :mod:`itemsrel.auto_associator` (in numpy for SGD, in torch with the
+    engine's operations for Adam), every network starting from seed ``seed`` (as puzzle 0 of
+    :func:`puzzle_weights`), so W is what :func:`puzzle_weights` gives for that activation (up
+    to rounding for SGD). With SGD, training stops once every
+    network's largest gradient entry is at most ``grad_tol`` (checked every ``check_every``
+    steps; the rest of the budget would move no weight by more than ``lr × grad_tol`` a step).
+    Adam never stops early: its steps keep their size ``lr`` however small the gradient.
+    A diverged network's W is NaN."""
+    import torch
+
+    from .auto_associator import initial_weights
+    from .engine import Optimiser, fit, flag_diverged, thread_policy, validate_optimiser
+    from .training import OPTIMIZERS
+
+    Xn = as_training_set(X)
+    K, N = Xn.shape
+    phis = [get_activation(a) for a in activations]
+    if not phis:
+        raise ValueError("activations must name at least one activation")
+    validate_optimiser(optimizer, lr, allowed=OPTIMIZERS)
+    steps = _validate.integer(steps, "steps", 1)
+    budgets = sorted({_validate.integer(b, "also_at", 0) for b in also_at} | {steps})
+    budgets = [b for b in budgets if b <= steps]
+    check_every = _validate.integer(check_every, "check_every", 1)
+    grad_tol = _validate.tolerance(grad_tol, "grad_tol")
+    A = len(phis)
+    W = torch.as_tensor(initial_weights(init, N, [int(seed)] * A), dtype=torch.float64).clone()
+    make = _numpy_gradient if optimizer == "sgd" else _torch_gradient
+    gradient = make(W, Xn, phis)
+
+    stages: dict[int, NDArray[np.float64]] = {}
+    wanted = set(budgets[:-1])
+
+    def observe(step: int, _: None) -> None:  # called before update `step`: W after `step`
+        if step in wanted:
+            stages[step] = W.numpy().copy()
+
+    def converged(steps_run: int) -> bool:
+        if steps_run % check_every:
+            return False
+        (G,), _ = gradient()
+        return bool((G.abs().amax() <= grad_tol).item())
+
+    opt = Optimiser([W], optimizer, lr=lr)
+    with thread_policy(A * N * K * N, W.device):
+        fit(
+            gradient,
+            opt,
+            steps,
+            observe=observe if wanted else None,
+            stop=converged if optimizer == "sgd" else None,
+        )
+    final = W.numpy().copy()
+    out = {}
+    for b in budgets:
+        Wb = stages.get(b, final).copy()  # budgets past an early stop: where the run ended
+        Wb[flag_diverged([Wb], lr=lr, optimizer=optimizer)] = np.nan
+        out[b] = Wb
+    return out
+
+
+def puzzle_answers(
+    puzzle: Puzzle,
+    activations: Sequence[str | Activation] = ("linear", "tanh", "sigmoid"),
+    *,
+    init: str = "zeros",
+    seed: int = 0,
+    optimizer: str = "sgd",
+    lr: float = 0.5,
+    steps: int = 1500,
+    iterations: int = 200,
+    tol: float = 1e-3,
+    undecided: float = 1e-3,
+    weights: NDArray[np.float64] | None = None,
+) -> list[NetworkAnswers]:
+    """What one puzzle's networks answer, one :class:`NetworkAnswers` (of one entry) per
+    activation: :func:`network_answers` for ``[puzzle]``, but the activations trained together
+    by :func:`activation_weights` (stopping once converged), which is what the live panel
+    needs. ``weights`` (A, N, N): already trained weights (skips the training)."""
+    phis = [get_activation(a) for a in activations]
+    tol = _validate.tolerance(tol, "tol")
+    undecided = _validate.tolerance(undecided, "undecided")
+    iterations = _validate.integer(iterations, "iterations", 1)
+    if weights is None:
+        weights = activation_weights(
+            puzzle.X, phis, init=init, seed=seed, optimizer=optimizer, lr=lr, steps=steps
+        )[steps]
+    if np.shape(weights) != (len(phis), puzzle.N, puzzle.N):
+        raise ValueError(
+            f"weights must have shape {(len(phis), puzzle.N, puzzle.N)}, got {np.shape(weights)}"
+        )
+    return [
+        _answers_of([puzzle], [W], phi, iterations, tol, undecided)
+        for W, phi in zip(weights, phis, strict=True)
     ]
-    return NetworkAnswers(filled, kinds, asymmetry, phi)
