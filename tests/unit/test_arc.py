@@ -146,3 +146,52 @@ def test_answer_and_puzzle_figures(puzzles):
     captions = [a.text for a in pf.layout.annotations]
     assert any(c.startswith("tanh:<br>") for c in captions)
     assert any(c.startswith("rule's answer") for c in captions)
+
+
+@pytest.mark.parametrize(("optimizer", "lr", "steps"), [("sgd", 0.5, 1500), ("adam", 0.3, 600)])
+def test_the_batched_path_answers_as_the_full_budget_path(optimizer, lr, steps):
+    # the live panel's path (three activations in one batch, SGD stopping once converged)
+    # against network_answers (one training per activation, every step of the budget)
+    from itemsrel.activations import get_activation
+    from itemsrel.arc import activation_weights, puzzle_answers, puzzle_weights
+
+    names = ("linear", "tanh", "sigmoid")
+    pzs = generate_puzzles(4, sizes=(3, 5, 8), seed=5)
+    full = [network_answers(pzs, a, optimizer=optimizer, lr=lr, steps=steps) for a in names]
+    kinds = set()
+    for p, pz in enumerate(pzs):
+        fast = puzzle_answers(pz, names, optimizer=optimizer, lr=lr, steps=steps)
+        for f, s in zip(fast, full, strict=True):
+            assert f.answers[0].tolist() == s.answers[p].tolist()
+            assert f.kinds[0] == s.kinds[p]
+            kinds.add(str(f.kinds[0]))
+    assert len(kinds) >= 2  # the puzzles are answered in different ways
+    # the weights themselves: to the last bit with Adam, to rounding (or the early stop) with SGD
+    W = activation_weights(pzs[0].X, names, optimizer=optimizer, lr=lr, steps=steps)[steps]
+    for k, a in enumerate(names):
+        (Ws,) = puzzle_weights(
+            [pzs[0]], get_activation(a), init="zeros", seed=0, optimizer=optimizer, lr=lr,
+            steps=steps,
+        )
+        if optimizer == "adam":
+            assert np.array_equal(W[k], Ws)
+        else:
+            np.testing.assert_allclose(W[k], Ws, atol=1e-6)
+
+
+def test_activation_weights_keeps_the_stages_of_one_run():
+    from itemsrel.arc import activation_weights
+
+    X = PAPER_X_PRIME
+    both = activation_weights(X, ["tanh", "sigmoid"], optimizer="adam", steps=500, also_at=[200, 900])
+    assert sorted(both) == [200, 500]  # a budget past the run's is no stage of it
+    alone = activation_weights(X, ["tanh", "sigmoid"], optimizer="adam", steps=200)
+    assert np.array_equal(both[200], alone[200])
+    assert not np.allclose(both[200], both[500])
+    # SGD's linear network converges within 100 steps: later budgets are its end state, which
+    # is the projection onto span(X') = {e2, e3}
+    lin = activation_weights(X, ["linear"], steps=1500, also_at=[300])
+    np.testing.assert_allclose(lin[1500][0], np.diag([0.0, 1.0, 1.0]), atol=1e-6)
+    assert np.array_equal(lin[300], lin[1500])
+    with pytest.raises(ValueError, match="at least one"):
+        activation_weights(X, [])
