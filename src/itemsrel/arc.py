@@ -20,6 +20,7 @@ notation for readers, ``(s·x)_i = x_{s(i)}``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -271,6 +272,13 @@ def classify_answers(
     return np.array(kinds)
 
 
+#: Trained weights of the latest :func:`puzzle_weights` calls: chapter 5 scores a set of
+#: puzzles (:func:`network_answers`) and then checks the proposition on the same networks
+#: (:func:`itemsrel.no_rule.no_rule_check`), which need not train them twice.
+WEIGHTS_MEMO_SIZE = 8
+_weights_memo: OrderedDict[tuple, list[NDArray[np.float64]]] = OrderedDict()
+
+
 def puzzle_weights(
     puzzles: Sequence[Puzzle],
     phi: Activation,
@@ -283,9 +291,22 @@ def puzzle_weights(
 ) -> list[NDArray[np.float64]]:
     """The trained W (N, N) of one auto-associator per puzzle, in puzzle order. Puzzles of equal
     (K, N) train together as one batch; network p draws its initial weights from seed
-    ``seed + p``."""
+    ``seed + p``. The last :data:`WEIGHTS_MEMO_SIZE` results are kept in memory (copies are
+    returned)."""
     from .training import train
 
+    key = (
+        tuple((pz.X.shape, np.asarray(pz.X, dtype=np.int8).tobytes()) for pz in puzzles),
+        phi,
+        init,
+        int(seed),
+        optimizer,
+        float(lr),
+        int(steps),
+    )
+    if key in _weights_memo:
+        _weights_memo.move_to_end(key)
+        return [W.copy() for W in _weights_memo[key]]
     weights: list[NDArray[np.float64]] = [np.empty(0)] * len(puzzles)
     groups: dict[tuple[int, int], list[int]] = {}
     for p, pz in enumerate(puzzles):
@@ -299,9 +320,13 @@ def puzzle_weights(
             lr=lr,
             steps=steps,
             seeds=[seed + p for p in idx],
+            record_every=steps,  # the loss history is not used
         )
         for W, p in zip(res.W, idx, strict=True):
             weights[p] = W
+    _weights_memo[key] = [W.copy() for W in weights]
+    while len(_weights_memo) > WEIGHTS_MEMO_SIZE:
+        _weights_memo.popitem(last=False)
     return weights
 
 

@@ -195,3 +195,19 @@ def test_activation_weights_keeps_the_stages_of_one_run():
     assert np.array_equal(lin[300], lin[1500])
     with pytest.raises(ValueError, match="at least one"):
         activation_weights(X, [])
+
+
+def test_puzzle_weights_are_kept_for_the_same_networks():
+    from itemsrel.activations import get_activation
+    from itemsrel.arc import _weights_memo, puzzle_weights
+
+    pzs = generate_puzzles(3, sizes=(4,), seed=8)
+    kw = {"init": "normal", "seed": 3, "optimizer": "sgd", "lr": 0.5, "steps": 50}
+    first = puzzle_weights(pzs, get_activation("tanh"), **kw)
+    n = len(_weights_memo)
+    first[0][:] = 99.0  # the caller's copy; the kept weights stay
+    again = puzzle_weights(pzs, get_activation("tanh"), **kw)
+    assert len(_weights_memo) == n and not np.any(again[0] == 99.0)
+    other = puzzle_weights(pzs, get_activation("tanh"), **{**kw, "seed": 4})
+    assert not np.allclose(other[1], again[1])  # another seed: other initial weights
+    assert np.array_equal(again[2], first[2])
