@@ -211,3 +211,18 @@ def test_puzzle_weights_are_kept_for_the_same_networks():
     other = puzzle_weights(pzs, get_activation("tanh"), **{**kw, "seed": 4})
     assert not np.allclose(other[1], again[1])  # another seed: other initial weights
     assert np.array_equal(again[2], first[2])
+
+
+def test_the_group_order_count_agrees_with_the_symmetry_group():
+    from itemsrel.arc import _group_order
+
+    rng = np.random.default_rng(4)
+    orders = []
+    for _ in range(60):
+        N = int(rng.integers(3, 9))
+        X = np.unique(rng.integers(0, 2, (int(rng.integers(1, 6)), N)).astype(np.int8), axis=0)
+        orders.append(_group_order(X))
+        assert orders[-1] == int(symmetry_group(X).order())
+    assert _group_order(np.eye(4, dtype=np.int8)) == 24  # S_4
+    assert _group_order(PAPER_X_PRIME.astype(np.int8)) == 2  # e, (2 3)
+    assert len(set(orders)) > 3
