@@ -14,7 +14,10 @@ the items are unions of orbits of random patterns under ⟨s⟩ (so ``s ∈ Σ_X
 activation and puzzle size, :func:`itemsrel.training.train` with one training set per network),
 iterates each from its test item to a fixed point and reads off a binary answer;
 :func:`classify_answers` says whether that answer applies a rule, repeats the test item, recalls
-a training item, or is something else. Conventions: 0-based unit indices in code, 1-based cycle
+a training item, or is something else. :func:`puzzle_answers` answers one puzzle for several
+activations at once, for chapter 5's live panel: :func:`activation_weights` trains the networks
+of all activations as one batch (SGD stops once converged) and keeps the weights of smaller step
+budgets on the way; the answers are those of :func:`network_answers`. Conventions: 0-based unit indices in code, 1-based cycle
 notation for readers, ``(s·x)_i = x_{s(i)}``.
 """
 

@@ -4,7 +4,9 @@
 polygons and one for the test polygon (:class:`~itemsrel.widgets.patterns.PatternEditor`; a
 pressed button is a red edge, i.e. a 1), and a live output: Σ_X in 1-based cycle notation, the
 answers its rules give for the test polygon (:func:`itemsrel.arc.predict`), and what linear, tanh
-and sigmoid auto-associators trained on the items answer (:func:`itemsrel.arc.network_answers`).
+and sigmoid auto-associators trained on the items answer (:func:`itemsrel.arc.puzzle_answers`,
+the answers of :func:`itemsrel.arc.network_answers`; weights already trained for the same items
+and settings are reused).
 """
 
 from __future__ import annotations
