@@ -10,16 +10,22 @@ training polygons (toggled). Each change's compute is the panel's own timing mar
 Two panels take the same changes, interleaved change by change: ``before`` answers with the
 former path (:func:`itemsrel.arc.network_answers` once per activation, the full step budget,
 nothing kept), ``after`` with the panel's own (:meth:`ArcExplorer.network_answers`). Both must
-show the same answers. Rows: path, changes, median and max compute (ms).
+show the same answers. Besides the times (inflated on a loaded machine), the work: the training
+steps each change runs (steps of the engine's loop, one per batched program; the former path
+runs one program per activation). Rows: path, changes, median and max compute (ms), total
+training steps.
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
+from itemsrel import engine, training
 from itemsrel.arc import NetworkAnswers, Puzzle, network_answers
 from itemsrel.widgets.arc import NETWORKS, ArcExplorer
 
@@ -45,6 +51,24 @@ def _former(self: ArcExplorer, puzzle: Puzzle) -> list[NetworkAnswers]:
 
 class _Former(ArcExplorer):
     network_answers = _former
+
+
+@contextmanager
+def _counting_steps() -> Iterator[list[int]]:
+    """Count the steps of every training loop run inside (``engine.fit``'s return values)."""
+    counts: list[int] = []
+    fit = engine.fit
+
+    def counted(*args, **kwargs) -> int:
+        n = fit(*args, **kwargs)
+        counts.append(n)
+        return n
+
+    engine.fit = training.fit = counted
+    try:
+        yield counts
+    finally:
+        engine.fit = training.fit = fit
 
 
 def _slide(slider, step: int) -> None:
@@ -94,19 +118,23 @@ def run(quick: bool = False) -> tuple[list[dict], list[str]]:
     """Time the changes on both paths, interleaved; returns (results, report lines)."""
     panels = {"before": _Former(), "after": ArcExplorer()}
     times: dict[str, list[float]] = {k: [] for k in panels}
+    work: dict[str, list[int]] = {k: [] for k in panels}
     lines = []
     for step in range(CHANGES):
         for name, e in panels.items():
-            what = change(e, step)
+            with _counting_steps() as counts:
+                what = change(e, step)
             times[name].append(e.live.timing["compute_ms"])
+            work[name].append(sum(counts))
             if e.live.message:
                 raise RuntimeError(f"{name}, {what}: {e.live.message}")
         same = _answers(panels["before"]) == _answers(panels["after"])
         if not same:
             raise AssertionError(f"change {step} ({what}): the two paths answer differently")
         lines.append(
-            f"  {step:2d} {what:32s} before {times['before'][-1]:7.1f} ms"
-            f"  after {times['after'][-1]:7.1f} ms"
+            f"  {step:2d} {what:26s} before {times['before'][-1]:6.1f} ms "
+            f"{work['before'][-1]:5d} steps, after {times['after'][-1]:6.1f} ms "
+            f"{work['after'][-1]:5d} steps"
         )
     res = [
         {
@@ -114,12 +142,14 @@ def run(quick: bool = False) -> tuple[list[dict], list[str]]:
             "changes": CHANGES,
             "median_ms": float(np.median(t)),
             "max_ms": float(np.max(t)),
+            "training_steps": int(sum(work[name])),
         }
         for name, t in times.items()
     ]
     lines += [
         f"{r['path']:6s}: {r['changes']} changes, median {r['median_ms']:.1f} ms, "
-        f"max {r['max_ms']:.1f} ms (target: median ≤ {TARGET_MS} ms)"
+        f"max {r['max_ms']:.1f} ms, {r['training_steps']} training steps "
+        f"(target: median ≤ {TARGET_MS} ms)"
         for r in res
     ]
     return res, lines
