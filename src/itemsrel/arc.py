@@ -14,14 +14,21 @@ the items are unions of orbits of random patterns under ⟨s⟩ (so ``s ∈ Σ_X
 activation and puzzle size, :func:`itemsrel.training.train` with one training set per network),
 iterates each from its test item to a fixed point and reads off a binary answer;
 :func:`classify_answers` says whether that answer applies a rule, repeats the test item, recalls
-a training item, or is something else. Conventions: 0-based unit indices in code, 1-based cycle
+a training item, or is something else. :func:`puzzle_answers` answers one puzzle for several
+activations at once, for chapter 5's live panel: :func:`activation_weights` trains the networks
+of all activations as one batch (SGD stops once converged) and keeps the weights of smaller step
+budgets on the way; the answers are those of :func:`network_answers`. Conventions: 0-based unit indices in code, 1-based cycle
 notation for readers, ``(s·x)_i = x_{s(i)}``.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -33,6 +40,9 @@ from .dynamics import iterate
 from .patterns import as_pattern, as_training_set
 from .symmetry import act, act_on_matrix, cycle_notation, symmetry_group
 
+if TYPE_CHECKING:
+    import torch
+
 __all__ = [
     "ANSWER_KINDS",
     "MAX_ITEMS",
@@ -40,11 +50,13 @@ __all__ = [
     "MAX_TRIES",
     "NetworkAnswers",
     "Puzzle",
+    "activation_weights",
     "classify_answers",
     "generate_puzzles",
     "is_rule",
     "network_answers",
     "predict",
+    "puzzle_answers",
     "puzzle_weights",
 ]
 
@@ -125,6 +137,30 @@ class Puzzle:
     def rule_text(self) -> str:
         """The planted rule in 1-based cycle notation, e.g. ``(2 3)``."""
         return cycle_notation(self.rule, self.N)
+
+
+@cache
+def _image_code_weights(N: int) -> NDArray[np.float64]:
+    """For every permutation s of N points (N! columns), the weights (N, N!) that turn a pattern
+    x into the binary code ``Σ_i (s·x)_i 2^i`` of its image: ``(s·x)_i = x_{s(i)}``, so x_j
+    carries the weight 2^{s⁻¹(j)}."""
+    perms = np.array(list(itertools.permutations(range(N))), dtype=np.intp).reshape(-1, N)
+    inverse = np.argsort(perms, axis=1)  # (N!, N): s⁻¹(j)
+    return np.ascontiguousarray((2.0**inverse).T)
+
+
+def _group_order(X: NDArray[np.int8]) -> int:
+    """|Σ_X|, the number of permutations s with s·X = X, counted over all N! permutations
+    (N ≤ 8: at most 40320), keeping after each item those that map it into X (by the
+    binary codes of its images). The same number as
+    ``symmetry_group(X).order()``, for a fraction of its time."""
+    N = X.shape[1]
+    member = np.zeros(1 << N, dtype=bool)
+    member[np.asarray(X, dtype=np.int64) @ (1 << np.arange(N, dtype=np.int64))] = True
+    weights = _image_code_weights(N)  # (N, N!): kept while they map every item seen into X
+    for x in np.asarray(X, dtype=float):
+        weights = weights[:, member[(x @ weights).astype(np.intp)]]
+    return int(weights.shape[1])
 
 
 def _orbit(p: NDArray[np.int8], powers: list[NDArray[np.intp]]) -> list[tuple[int, ...]]:
@@ -210,7 +246,7 @@ def _try_puzzle(N: int, rng: np.random.Generator, max_items: int) -> Puzzle | No
     X = np.array(sorted(items), dtype=np.int8)
     if all(np.array_equal(x[g], x) for x in X):  # the rule must move some item
         return None
-    if int(symmetry_group(X).order()) != len(powers):  # Σ_X must be exactly ⟨s⟩
+    if _group_order(X) != len(powers):  # Σ_X must be exactly ⟨s⟩
         return None
     for _ in range(20):
         t = rng.integers(0, 2, N).astype(np.int8)
@@ -265,6 +301,13 @@ def classify_answers(
     return np.array(kinds)
 
 
+#: Trained weights of the latest :func:`puzzle_weights` calls: chapter 5 scores a set of
+#: puzzles (:func:`network_answers`) and then checks the proposition on the same networks
+#: (:func:`itemsrel.no_rule.no_rule_check`), which need not train them twice.
+WEIGHTS_MEMO_SIZE = 8
+_weights_memo: OrderedDict[tuple, list[NDArray[np.float64]]] = OrderedDict()
+
+
 def puzzle_weights(
     puzzles: Sequence[Puzzle],
     phi: Activation,
@@ -277,9 +320,22 @@ def puzzle_weights(
 ) -> list[NDArray[np.float64]]:
     """The trained W (N, N) of one auto-associator per puzzle, in puzzle order. Puzzles of equal
     (K, N) train together as one batch; network p draws its initial weights from seed
-    ``seed + p``."""
+    ``seed + p``. The last :data:`WEIGHTS_MEMO_SIZE` results are kept in memory (copies are
+    returned)."""
     from .training import train
 
+    key = (
+        tuple((pz.X.shape, np.asarray(pz.X, dtype=np.int8).tobytes()) for pz in puzzles),
+        phi,
+        init,
+        int(seed),
+        optimizer,
+        float(lr),
+        int(steps),
+    )
+    if key in _weights_memo:
+        _weights_memo.move_to_end(key)
+        return [W.copy() for W in _weights_memo[key]]
     weights: list[NDArray[np.float64]] = [np.empty(0)] * len(puzzles)
     groups: dict[tuple[int, int], list[int]] = {}
     for p, pz in enumerate(puzzles):
@@ -293,10 +349,60 @@ def puzzle_weights(
             lr=lr,
             steps=steps,
             seeds=[seed + p for p in idx],
+            record_every=steps,  # the loss history is not used
         )
         for W, p in zip(res.W, idx, strict=True):
             weights[p] = W
+    _weights_memo[key] = [W.copy() for W in weights]
+    while len(_weights_memo) > WEIGHTS_MEMO_SIZE:
+        _weights_memo.popitem(last=False)
     return weights
+
+
+def _read_answer(
+    W: NDArray[np.float64],
+    test: NDArray[np.int8],
+    phi: Activation,
+    iterations: int,
+    tol: float,
+    undecided: float,
+) -> NDArray[np.int8] | None:
+    """The binary answer of the network W (N, N) to ``test``, or None (see
+    :func:`network_answers`)."""
+    if not np.all(np.isfinite(W)):
+        return None
+    traj = iterate(W, test.astype(float), phi, iterations)
+    end, before = traj[-1, 0], traj[-2, 0]
+    settled = np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol
+    if settled and np.min(np.abs(end - 0.5)) > undecided:
+        return (end > 0.5).astype(np.int8)
+    return None
+
+
+def _answers_of(
+    puzzles: Sequence[Puzzle],
+    weights: Sequence[NDArray[np.float64]],
+    phi: Activation,
+    iterations: int,
+    tol: float,
+    undecided: float,
+) -> NetworkAnswers:
+    """Read off and classify the answers of trained weights, one W (N, N) per puzzle."""
+    n = len(puzzles)
+    answers: list[NDArray[np.int8] | None] = [None] * n
+    asymmetry = np.full(n, np.nan)
+    for p, (pz, W) in enumerate(zip(puzzles, weights, strict=True)):
+        if not np.all(np.isfinite(W)):
+            continue
+        answers[p] = _read_answer(W, pz.test, phi, iterations, tol, undecided)
+        norm = np.linalg.norm(W)
+        asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0
+    kinds = classify_answers(puzzles, answers)
+    filled = [
+        a if a is not None else np.full(puzzles[k].N, -1, dtype=np.int8)
+        for k, a in enumerate(answers)
+    ]
+    return NetworkAnswers(filled, kinds, asymmetry, phi)
 
 
 def network_answers(
@@ -323,25 +429,178 @@ def network_answers(
     tol = _validate.tolerance(tol, "tol")
     undecided = _validate.tolerance(undecided, "undecided")
     iterations = _validate.integer(iterations, "iterations", 1)
-    n = len(puzzles)
-    answers: list[NDArray[np.int8] | None] = [None] * n
-    asymmetry = np.full(n, np.nan)
     weights = puzzle_weights(
         puzzles, phi, init=init, seed=seed, optimizer=optimizer, lr=lr, steps=steps
     )
-    for p, (pz, W) in enumerate(zip(puzzles, weights, strict=True)):
-        if not np.all(np.isfinite(W)):
-            continue
-        traj = iterate(W, pz.test.astype(float), phi, iterations)
-        end, before = traj[-1, 0], traj[-2, 0]
-        settled = np.all(np.isfinite(end)) and np.max(np.abs(end - before)) <= tol
-        if settled and np.min(np.abs(end - 0.5)) > undecided:
-            answers[p] = (end > 0.5).astype(np.int8)
-        norm = np.linalg.norm(W)
-        asymmetry[p] = np.linalg.norm(act_on_matrix(pz.rule, W) - W) / norm if norm else 0.0
-    kinds = classify_answers(puzzles, answers)
-    filled = [
-        a if a is not None else np.full(puzzles[k].N, -1, dtype=np.int8)
-        for k, a in enumerate(answers)
+    return _answers_of(puzzles, weights, phi, iterations, tol, undecided)
+
+
+def _is_plain(phi: Activation) -> bool:
+    """φ(z) = z, so φ' = 1 and the error is the gradient's signal (as in the engine's model)."""
+    return phi.name == "linear" and phi.gain == 1.0 and phi.shift == 0.0
+
+
+def _numpy_gradient(W: torch.Tensor, X: NDArray[np.int8], phis: Sequence[Activation]) -> Any:
+    """The full-batch gradient of networks W (A, N, N), one activation each, on the items X
+    (K, N), computed in numpy on a view of W's memory (the optimiser updates W in place): for
+    these tiny networks a step costs its calls, and numpy's are a few times cheaper than
+    torch's. Equal to :func:`_torch_gradient` up to rounding."""
+    import torch
+
+    K, N = X.shape
+    Wn = W.numpy()
+    XT = np.ascontiguousarray(X.T, dtype=float)  # (N, K): the targets
+    tXs = X.astype(float) * (2.0 / (K * N))  # (K, N): the loss's 2/(K N) folded in
+    signal = np.empty((len(phis), N, K))
+    plain = [_is_plain(phi) for phi in phis]
+
+    def gradient(step: int = 0) -> tuple[list[torch.Tensor], None]:
+        Z = Wn @ XT  # (A, N, K)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for k, phi in enumerate(phis):
+                if plain[k]:
+                    np.subtract(Z[k], XT, out=signal[k])
+                else:
+                    np.multiply(phi(Z[k]) - XT, phi.derivative(Z[k]), out=signal[k])
+        return [torch.from_numpy(signal @ tXs)], None
+
+    return gradient
+
+
+def _torch_gradient(W: torch.Tensor, X: NDArray[np.int8], phis: Sequence[Activation]) -> Any:
+    """:func:`_numpy_gradient` in torch, with the engine model's operations, so that the
+    weights equal :func:`itemsrel.training.train`'s to the last bit (Adam, which divides by the
+    gradient's size, can turn a rounding difference into a different end state)."""
+    import torch
+
+    K, N = X.shape
+    tX = torch.as_tensor(X, dtype=W.dtype)
+    XT, tXs = tX.T.contiguous(), tX * (2.0 / (K * N))
+    value_and_grad = [None if _is_plain(phi) else phi.torch_value_and_grad for phi in phis]
+
+    def gradient(step: int = 0) -> tuple[list[torch.Tensor], None]:
+        parts = []
+        for z, vg in zip(torch.matmul(W, XT).unbind(0), value_and_grad, strict=True):
+            if vg is None:
+                parts.append(z - XT)
+            else:
+                y, dy = vg(z)
+                parts.append((y - XT) * dy)
+        return [torch.matmul(torch.stack(parts), tXs)], None
+
+    return gradient
+
+
+def activation_weights(
+    X: ArrayLike,
+    activations: Sequence[str | Activation],
+    *,
+    init: str = "zeros",
+    seed: int = 0,
+    optimizer: str = "sgd",
+    lr: float = 0.5,
+    steps: int = 1500,
+    also_at: Sequence[int] = (),
+    grad_tol: float = 1e-7,
+    check_every: int = 100,
+) -> dict[int, NDArray[np.float64]]:
+    """The trained W, shape (A, N, N), of one auto-associator per activation on the items X
+    (K, N), after ``steps`` steps and after each smaller budget in ``also_at`` (one run: the
+    weights of a shorter run are a stage of the longer one): ``{budget: W}``.
+
+    All A networks train as one batched program: the engine's loop and optimiser, the
+    full-batch gradient of :mod:`itemsrel.auto_associator` (in numpy for SGD, in torch with the
+    engine's operations for Adam), every network starting from seed ``seed`` (as puzzle 0 of
+    :func:`puzzle_weights`), so W is what :func:`puzzle_weights` gives for that activation (up
+    to rounding for SGD). With SGD, training stops once every
+    network's largest gradient entry is at most ``grad_tol`` (checked every ``check_every``
+    steps; the rest of the budget would move no weight by more than ``lr × grad_tol`` a step).
+    Adam never stops early: its steps keep their size ``lr`` however small the gradient.
+    A diverged network's W is NaN."""
+    import torch
+
+    from .auto_associator import initial_weights
+    from .engine import Optimiser, fit, flag_diverged, thread_policy, validate_optimiser
+    from .training import OPTIMIZERS
+
+    Xn = as_training_set(X)
+    K, N = Xn.shape
+    phis = [get_activation(a) for a in activations]
+    if not phis:
+        raise ValueError("activations must name at least one activation")
+    validate_optimiser(optimizer, lr, allowed=OPTIMIZERS)
+    steps = _validate.integer(steps, "steps", 1)
+    budgets = sorted({_validate.integer(b, "also_at", 0) for b in also_at} | {steps})
+    budgets = [b for b in budgets if b <= steps]
+    check_every = _validate.integer(check_every, "check_every", 1)
+    grad_tol = _validate.tolerance(grad_tol, "grad_tol")
+    A = len(phis)
+    W = torch.as_tensor(initial_weights(init, N, [int(seed)] * A), dtype=torch.float64).clone()
+    make = _numpy_gradient if optimizer == "sgd" else _torch_gradient
+    gradient = make(W, Xn, phis)
+
+    stages: dict[int, NDArray[np.float64]] = {}
+    wanted = set(budgets[:-1])
+
+    def observe(step: int, _: None) -> None:  # called before update `step`: W after `step`
+        if step in wanted:
+            stages[step] = W.numpy().copy()
+
+    def converged(steps_run: int) -> bool:
+        if steps_run % check_every:
+            return False
+        (G,), _ = gradient()
+        return bool((G.abs().amax() <= grad_tol).item())
+
+    opt = Optimiser([W], optimizer, lr=lr)
+    with thread_policy(A * N * K * N, W.device):
+        fit(
+            gradient,
+            opt,
+            steps,
+            observe=observe if wanted else None,
+            stop=converged if optimizer == "sgd" else None,
+        )
+    final = W.numpy().copy()
+    out = {}
+    for b in budgets:
+        Wb = stages.get(b, final).copy()  # budgets past an early stop: where the run ended
+        Wb[flag_diverged([Wb], lr=lr, optimizer=optimizer)] = np.nan
+        out[b] = Wb
+    return out
+
+
+def puzzle_answers(
+    puzzle: Puzzle,
+    activations: Sequence[str | Activation] = ("linear", "tanh", "sigmoid"),
+    *,
+    init: str = "zeros",
+    seed: int = 0,
+    optimizer: str = "sgd",
+    lr: float = 0.5,
+    steps: int = 1500,
+    iterations: int = 200,
+    tol: float = 1e-3,
+    undecided: float = 1e-3,
+    weights: NDArray[np.float64] | None = None,
+) -> list[NetworkAnswers]:
+    """What one puzzle's networks answer, one :class:`NetworkAnswers` (of one entry) per
+    activation: :func:`network_answers` for ``[puzzle]``, but the activations trained together
+    by :func:`activation_weights` (stopping once converged), which is what the live panel
+    needs. ``weights`` (A, N, N): already trained weights (skips the training)."""
+    phis = [get_activation(a) for a in activations]
+    tol = _validate.tolerance(tol, "tol")
+    undecided = _validate.tolerance(undecided, "undecided")
+    iterations = _validate.integer(iterations, "iterations", 1)
+    if weights is None:
+        weights = activation_weights(
+            puzzle.X, phis, init=init, seed=seed, optimizer=optimizer, lr=lr, steps=steps
+        )[steps]
+    if np.shape(weights) != (len(phis), puzzle.N, puzzle.N):
+        raise ValueError(
+            f"weights must have shape {(len(phis), puzzle.N, puzzle.N)}, got {np.shape(weights)}"
+        )
+    return [
+        _answers_of([puzzle], [W], phi, iterations, tol, undecided)
+        for W, phi in zip(weights, phis, strict=True)
     ]
-    return NetworkAnswers(filled, kinds, asymmetry, phi)

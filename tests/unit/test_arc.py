@@ -146,3 +146,83 @@ def test_answer_and_puzzle_figures(puzzles):
     captions = [a.text for a in pf.layout.annotations]
     assert any(c.startswith("tanh:<br>") for c in captions)
     assert any(c.startswith("rule's answer") for c in captions)
+
+
+@pytest.mark.parametrize(("optimizer", "lr", "steps"), [("sgd", 0.5, 1500), ("adam", 0.3, 600)])
+def test_the_batched_path_answers_as_the_full_budget_path(optimizer, lr, steps):
+    # the live panel's path (three activations in one batch, SGD stopping once converged)
+    # against network_answers (one training per activation, every step of the budget)
+    from itemsrel.activations import get_activation
+    from itemsrel.arc import activation_weights, puzzle_answers, puzzle_weights
+
+    names = ("linear", "tanh", "sigmoid")
+    pzs = generate_puzzles(4, sizes=(3, 5, 8), seed=5)
+    full = [network_answers(pzs, a, optimizer=optimizer, lr=lr, steps=steps) for a in names]
+    kinds = set()
+    for p, pz in enumerate(pzs):
+        fast = puzzle_answers(pz, names, optimizer=optimizer, lr=lr, steps=steps)
+        for f, s in zip(fast, full, strict=True):
+            assert f.answers[0].tolist() == s.answers[p].tolist()
+            assert f.kinds[0] == s.kinds[p]
+            kinds.add(str(f.kinds[0]))
+    assert len(kinds) >= 2  # the puzzles are answered in different ways
+    # the weights themselves: to the last bit with Adam, to rounding (or the early stop) with SGD
+    W = activation_weights(pzs[0].X, names, optimizer=optimizer, lr=lr, steps=steps)[steps]
+    for k, a in enumerate(names):
+        (Ws,) = puzzle_weights(
+            [pzs[0]], get_activation(a), init="zeros", seed=0, optimizer=optimizer, lr=lr,
+            steps=steps,
+        )
+        if optimizer == "adam":
+            assert np.array_equal(W[k], Ws)
+        else:
+            np.testing.assert_allclose(W[k], Ws, atol=1e-6)
+
+
+def test_activation_weights_keeps_the_stages_of_one_run():
+    from itemsrel.arc import activation_weights
+
+    X = PAPER_X_PRIME
+    both = activation_weights(X, ["tanh", "sigmoid"], optimizer="adam", steps=500, also_at=[200, 900])
+    assert sorted(both) == [200, 500]  # a budget past the run's is no stage of it
+    alone = activation_weights(X, ["tanh", "sigmoid"], optimizer="adam", steps=200)
+    assert np.array_equal(both[200], alone[200])
+    assert not np.allclose(both[200], both[500])
+    # SGD's linear network converges within 100 steps: later budgets are its end state, which
+    # is the projection onto span(X') = {e2, e3}
+    lin = activation_weights(X, ["linear"], steps=1500, also_at=[300])
+    np.testing.assert_allclose(lin[1500][0], np.diag([0.0, 1.0, 1.0]), atol=1e-6)
+    assert np.array_equal(lin[300], lin[1500])
+    with pytest.raises(ValueError, match="at least one"):
+        activation_weights(X, [])
+
+
+def test_puzzle_weights_are_kept_for_the_same_networks():
+    from itemsrel.activations import get_activation
+    from itemsrel.arc import _weights_memo, puzzle_weights
+
+    pzs = generate_puzzles(3, sizes=(4,), seed=8)
+    kw = {"init": "normal", "seed": 3, "optimizer": "sgd", "lr": 0.5, "steps": 50}
+    first = puzzle_weights(pzs, get_activation("tanh"), **kw)
+    n = len(_weights_memo)
+    first[0][:] = 99.0  # the caller's copy; the kept weights stay
+    again = puzzle_weights(pzs, get_activation("tanh"), **kw)
+    assert len(_weights_memo) == n and not np.any(again[0] == 99.0)
+    other = puzzle_weights(pzs, get_activation("tanh"), **{**kw, "seed": 4})
+    assert not np.allclose(other[1], again[1])  # another seed: other initial weights
+    assert np.array_equal(again[2], first[2])
+
+
+def test_the_group_order_count_agrees_with_the_symmetry_group():
+    from itemsrel.arc import _group_order
+
+    rng = np.random.default_rng(4)
+    orders = []
+    for _ in range(60):
+        N = int(rng.integers(3, 9))
+        X = np.unique(rng.integers(0, 2, (int(rng.integers(1, 6)), N)).astype(np.int8), axis=0)
+        orders.append(_group_order(X))
+        assert orders[-1] == int(symmetry_group(X).order())
+    assert _group_order(np.eye(4, dtype=np.int8)) == 24  # S_4
+    assert _group_order(PAPER_X_PRIME.astype(np.int8)) == 2  # e, (2 3)
+    assert len(set(orders)) > 3

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sympy.combinatorics import Permutation
 
+from itemsrel.arc import Puzzle, network_answers, predict
 from itemsrel.widgets.arc import ArcExplorer, arc_explorer
 
 
@@ -54,3 +56,24 @@ def test_network_knobs_redraw_the_answers():
     assert len(captions) > 3 and e.live.message == ""
     e.optimizer.value = "adam"
     assert e.live.figures == [fig]  # the same figure, redrawn in place
+
+
+def test_changes_that_do_not_retrain_reuse_the_trained_weights():
+    e = ArcExplorer()
+    assert sorted(k[-1] for k in e._weights) == [300, 1000, 1500]  # one run, its stages kept
+    kept = dict(e._weights)
+    e.seed.value = 7  # zero initial weights: the seed changes nothing but the settings line
+    e.test.grid.children[0].children[3].value = True  # test 111: the same items
+    e.steps.value = 300  # a stage of the run already made
+    assert e._weights.keys() == kept.keys()
+    assert all(e._weights[k] is kept[k] for k in kept)
+    assert "seed 7" in e.live.texts[0] and e.live.message == ""
+    # the answers shown are those of networks trained by the full path
+    X, t = np.array([[0, 1, 0], [0, 0, 1]], np.int8), np.array([1, 1, 1], np.int8)
+    puzzle = Puzzle(X, t, Permutation([0, 2, 1]), predict(X, t))
+    captions = [a.text for a in e.live.figures[0].layout.annotations]
+    for name in ("linear", "tanh", "sigmoid"):
+        out = network_answers([puzzle], name, steps=300, seed=7)
+        assert f"{name}:<br>{out.kinds[0]}" in captions
+    e.lr.value = 0.1  # a new learning rate trains anew
+    assert len(e._weights) == len(kept) + 1

@@ -4,10 +4,14 @@
 polygons and one for the test polygon (:class:`~itemsrel.widgets.patterns.PatternEditor`; a
 pressed button is a red edge, i.e. a 1), and a live output: Σ_X in 1-based cycle notation, the
 answers its rules give for the test polygon (:func:`itemsrel.arc.predict`), and what linear, tanh
-and sigmoid auto-associators trained on the items answer (:func:`itemsrel.arc.network_answers`).
+and sigmoid auto-associators trained on the items answer (:func:`itemsrel.arc.puzzle_answers`,
+the answers of :func:`itemsrel.arc.network_answers`; weights already trained for the same items
+and settings are reused).
 """
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 import ipywidgets as w
 import numpy as np
@@ -16,7 +20,7 @@ from IPython.display import HTML
 from numpy.typing import ArrayLike
 from sympy.combinatorics import Permutation
 
-from ..arc import Puzzle, network_answers, predict
+from ..arc import NetworkAnswers, Puzzle, activation_weights, predict, puzzle_answers
 from ..figures.arc import Panel, polygon_rows
 from ..figures.style import COLORS
 from ..patterns import format_pattern
@@ -29,6 +33,10 @@ __all__ = ["ArcExplorer", "arc_explorer"]
 
 _N_MIN, _N_MAX = 3, 8
 NETWORKS = ("linear", "tanh", "sigmoid")
+#: The networks' initial weights (zeros: the seed changes nothing, the panel says so by
+#: redrawing the same answers) and how many trained weight sets the panel keeps.
+INIT = "zeros"
+CACHE_SIZE = 64
 
 
 class ArcExplorer:
@@ -66,6 +74,10 @@ class ArcExplorer:
             options=[300, 1000, 1500, 3000, 10000], value=1500, description="max steps",
             continuous_update=False, style=st, layout=lay,
         )
+        # trained weights (len(NETWORKS), N, N) by (items, optimiser, lr, steps, seed): a
+        # change that does not retrain (seed, test polygon, a smaller step budget) costs no
+        # training
+        self._weights: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self.seed = w.BoundedIntText(
             value=0, min=0, max=9999, description="seed", style=st, layout=lay
         )
@@ -131,15 +143,7 @@ class ArcExplorer:
         rule = next((s for s in group_elements(G) if s.order() > 1), Permutation(list(range(N))))
         puzzle = Puzzle(X, t, rule, answers)
         nets: list[Panel | str] = []
-        for name in NETWORKS:
-            out = network_answers(
-                [puzzle],
-                name,
-                optimizer=self.optimizer.value,
-                lr=float(self.lr.value),
-                steps=int(self.steps.value),
-                seed=int(self.seed.value),
-            )
+        for name, out in zip(NETWORKS, self.network_answers(puzzle), strict=True):
             a = out.answers[0]
             if (a < 0).any():
                 nets.append(Panel(np.zeros(N, dtype=np.int8), f"{name}:<br>no binary answer"))
@@ -155,6 +159,28 @@ class ArcExplorer:
             ],
         )
         return "\n".join(text), fig
+
+    def network_answers(self, puzzle: Puzzle) -> list[NetworkAnswers]:
+        """What the :data:`NETWORKS`, trained on the puzzle's items with the panel's settings,
+        answer: :func:`itemsrel.arc.puzzle_answers` (the three trained as one batch), with the
+        trained weights kept for the step budgets up to the current one."""
+        optimizer, lr = self.optimizer.value, float(self.lr.value)
+        steps = int(self.steps.value)
+        seed = 0 if INIT == "zeros" else int(self.seed.value)
+        X = np.ascontiguousarray(puzzle.X, dtype=np.int8)
+        key = (X.shape, X.tobytes(), optimizer, lr, seed)
+        if (*key, steps) not in self._weights:
+            budgets = [b for b in self.steps.options if b < steps]
+            stages = activation_weights(
+                X, NETWORKS, init=INIT, seed=seed, optimizer=optimizer, lr=lr, steps=steps,
+                also_at=budgets,
+            )
+            for b, W in stages.items():
+                self._weights[(*key, b)] = W
+        self._weights.move_to_end((*key, steps))
+        while len(self._weights) > CACHE_SIZE:
+            self._weights.popitem(last=False)
+        return puzzle_answers(puzzle, NETWORKS, weights=self._weights[(*key, steps)])
 
     def _items(self) -> list:
         text, fig = self.view()
