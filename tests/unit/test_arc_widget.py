@@ -12,10 +12,10 @@ from itemsrel.widgets.arc import ArcExplorer, arc_explorer
 
 def test_renders_the_papers_puzzle():
     e = ArcExplorer()
-    text, fig = e.view()
+    text, layout = e.view()
     assert text.splitlines()[0] == "Σ_X has 2 elements: e, (2 3)"
     assert text.splitlines()[1].endswith("(101)")
-    captions = [a.text for a in fig.layout.annotations]
+    captions = [t[2] for t in layout.texts]
     assert "test<br>(110)" in captions and "(101)" in captions
     # every network settles on the first item 010 (chapter 5): no rule is applied
     assert sum("recalls a training item" in c for c in captions) == 3
@@ -26,8 +26,8 @@ def test_follows_edits_and_size_changes():
     e.N.value = 4
     assert e.items.patterns == [[0, 1, 0, 0], [0, 0, 1, 0]]
     assert e.test.patterns == [[1, 1, 0, 0]]
-    text, fig = e.view()
-    assert fig is not None and "answers the rules give" in text
+    text, layout = e.view()
+    assert layout is not None and "answers the rules give" in text
     e.test.grid.children[0].children[4].value = True  # test 1101
     assert e.test.patterns == [[1, 1, 0, 1]]
 
@@ -37,8 +37,8 @@ def test_duplicate_items_show_a_message_not_an_error():
     e.items.grid.children[1].children[2].value = True  # 001 -> 011
     e.items.grid.children[1].children[3].value = False  # 011 -> 010: equal to item 1
     assert "equal" in e.message()
-    text, fig = e.view()
-    assert fig is None and "equal" in text
+    text, layout = e.view()
+    assert layout is None and "equal" in text
 
 
 def test_bad_start_raises():
@@ -51,11 +51,13 @@ def test_network_knobs_redraw_the_answers():
     e = ArcExplorer()
     e.steps.value = 300
     e.lr.value = 0.1
-    fig = e.live.figures[0]
-    captions = [a.text for a in fig.layout.annotations]
-    assert len(captions) > 3 and e.live.message == ""
+    (fig,) = e.live.svg_figures
+    captions = [t["text"] for t in fig.spec["texts"]]
+    assert len(captions) > 3 and e.live.message == "" and fig.spec["kind"] == "polygons"
+    before = fig.spec
     e.optimizer.value = "adam"
-    assert e.live.figures == [fig]  # the same figure, redrawn in place
+    assert e.live.svg_figures == [fig]  # the same SVG widget, new numbers
+    assert fig.spec != before and "adam" in e.live.texts[0]
 
 
 def test_changes_that_do_not_retrain_reuse_the_trained_weights():
@@ -71,7 +73,7 @@ def test_changes_that_do_not_retrain_reuse_the_trained_weights():
     # the answers shown are those of networks trained by the full path
     X, t = np.array([[0, 1, 0], [0, 0, 1]], np.int8), np.array([1, 1, 1], np.int8)
     puzzle = Puzzle(X, t, Permutation([0, 2, 1]), predict(X, t))
-    captions = [a.text for a in e.live.figures[0].layout.annotations]
+    captions = [t["text"] for t in e.live.svg_figures[0].spec["texts"]]
     for name in ("linear", "tanh", "sigmoid"):
         out = network_answers([puzzle], name, steps=300, seed=7)
         assert f"{name}:<br>{out.kinds[0]}" in captions

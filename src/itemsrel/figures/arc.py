@@ -36,6 +36,7 @@ __all__ = [
     "Panel",
     "PolygonLayout",
     "answers_figure",
+    "layout_figure",
     "polygon_layout",
     "polygon_row",
     "polygon_rows",
@@ -101,6 +102,7 @@ class PolygonLayout:
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     n_lines: int
+    labelled: bool = False
 
 
 def polygon_layout(
@@ -154,7 +156,10 @@ def polygon_layout(
             y -= _ROW
     top = 1.9 if row_labels is not None else 1.45
     width = max(x_max + 1.5, (per_row - 1) * _STEP + 1.5)
-    return PolygonLayout(segs, texts, frames, (-1.5, width), (y + _ROW - 2.2, top), round(-y / _ROW))
+    return PolygonLayout(
+        segs, texts, frames, (-1.5, width), (y + _ROW - 2.2, top), round(-y / _ROW),
+        labelled=row_labels is not None,
+    )
 
 
 def polygon_rows(
@@ -173,6 +178,11 @@ def polygon_rows(
     the number of display rows. (Layout: :func:`polygon_layout`.)
     """
     lay = polygon_layout(rows, row_labels=row_labels, per_row=per_row, edge_numbers=edge_numbers)
+    return layout_figure(lay, title)
+
+
+def layout_figure(lay: PolygonLayout, title: str | None = None) -> go.Figure:
+    """The plotly figure of a :func:`polygon_layout` (what :func:`polygon_rows` returns)."""
     annotations = [
         {
             "x": x,
@@ -218,9 +228,7 @@ def polygon_rows(
     )
     fig.update_xaxes(visible=False, range=list(lay.x_range))
     fig.update_yaxes(visible=False, range=list(lay.y_range), scaleanchor="x")
-    height = int(
-        50 + 160 * lay.n_lines + (35 if title else 0) + (15 if row_labels is not None else 0)
-    )
+    height = int(50 + 160 * lay.n_lines + (35 if title else 0) + (15 if lay.labelled else 0))
     return style(fig, title=title, height=height)
 
 

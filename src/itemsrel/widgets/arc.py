@@ -15,19 +15,19 @@ from collections import OrderedDict
 
 import ipywidgets as w
 import numpy as np
-import plotly.graph_objects as go
 from IPython.display import HTML
 from numpy.typing import ArrayLike
 from sympy.combinatorics import Permutation
 
 from ..arc import NetworkAnswers, Puzzle, activation_weights, predict, puzzle_answers
-from ..figures.arc import Panel, polygon_rows
+from ..figures.arc import Panel, PolygonLayout, layout_figure, polygon_layout
 from ..figures.style import COLORS
 from ..patterns import format_pattern
 from ..symmetry import cycle_notation, group_elements, symmetry_group
 from ..training import OPTIMIZERS
 from .controls import LivePanel
 from .patterns import PatternEditor
+from .svg import SvgItem, polygons_spec
 
 __all__ = ["ArcExplorer", "arc_explorer"]
 
@@ -115,9 +115,10 @@ class ArcExplorer:
         """Why the current puzzle is invalid, or None."""
         return self.items.duplicate_message()
 
-    def view(self) -> tuple[str, go.Figure | None]:
-        """What the output shows for the current polygons: a text and a figure (None, with the
-        reason as text, when the items are not a valid set)."""
+    def view(self) -> tuple[str, PolygonLayout | None]:
+        """What the output shows for the current polygons: a text and the polygons' layout
+        (:func:`~itemsrel.figures.arc.polygon_layout`; None, with the reason as text, when the
+        items are not a valid set)."""
         msg = self.message()
         if msg is not None:
             return msg, None
@@ -150,7 +151,7 @@ class ArcExplorer:
             else:
                 ok = COLORS["green"] if out.kinds[0] == "applies a rule" else None
                 nets.append(Panel(a, f"{name}:<br>{out.kinds[0]}", frame=ok))
-        fig = polygon_rows(
+        layout = polygon_layout(
             [[Panel(x, f"item {k + 1}") for k, x in enumerate(X)], question, nets],
             row_labels=[
                 "training polygons",
@@ -158,7 +159,7 @@ class ArcExplorer:
                 "what trained auto-associators answer",
             ],
         )
-        return "\n".join(text), fig
+        return "\n".join(text), layout
 
     def network_answers(self, puzzle: Puzzle) -> list[NetworkAnswers]:
         """What the :data:`NETWORKS`, trained on the puzzle's items with the panel's settings,
@@ -183,14 +184,16 @@ class ArcExplorer:
         return puzzle_answers(puzzle, NETWORKS, weights=self._weights[(*key, steps)])
 
     def _items(self) -> list:
-        text, fig = self.view()
-        if fig is None:
+        text, layout = self.view()
+        if layout is None:
             raise ValueError(text)
         nets = (
             f"networks: {self.optimizer.value}, learning rate {float(self.lr.value):.3g}, "
             f"at most {int(self.steps.value)} steps, seed {int(self.seed.value)}"
         )
-        return [HTML(f"<pre style='line-height:1.3'>{text}\n{nets}</pre>"), fig]
+        # SVG in JupyterLab; the plotly figure on the static page
+        figure = SvgItem(polygons_spec(layout), lambda: [layout_figure(layout)])
+        return [HTML(f"<pre style='line-height:1.3'>{text}\n{nets}</pre>"), figure]
 
     def render(self) -> None:
         """Redraw the output for the current polygons (latest wins); an invalid set shows why
