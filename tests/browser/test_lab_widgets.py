@@ -332,7 +332,7 @@ JS_UNDRAWN = """(k) => {
     return [...area.querySelectorAll('.js-plotly-plot, .il-fig:not([hidden])')].map((gd, i) => {
         const n = gd.querySelectorAll(
             '.cartesianlayer .trace, .heatmaplayer .hm, .shapelayer path, .gl-container canvas, ' +
-            'svg .il-cell, svg .il-bar, svg .il-line, svg .il-mark').length;
+            'svg .il-cell, svg .il-bar, svg .il-line, svg .il-mark, svg .il-edge').length;
         return n ? null : i;
     }).filter(i => i !== null);
 }"""
