@@ -243,39 +243,55 @@ class AutoAssociator(Model):
         return self.batch_gradient(self.indices(step)), None
 
     def _fast_path(self) -> Callable[[int], tuple[list[torch.Tensor], torch.Tensor]]:
-        """One layer, full batch: :meth:`gradient_on` as a closure over its tensors, since for
-        small networks a step costs little more than its Python calls and attribute look-ups."""
-        W_, XT, TT, tXs, B, N, K = (
-            self.params[0],
-            self.XT,
-            self.TT,
-            self.tXs,
-            self.B,
-            self.N,
-            self.K,
-        )
+        """One layer, full batch: :meth:`gradient_on`'s numbers bit for bit, as a closure over
+        its tensors in as few tensor operations as possible (for a small network a step costs
+        little more than its operations' dispatch): no per-step views (a shared training set
+        works on the stacked (B·N, N) weights with the targets stacked alike, the gradient goes
+        into a buffer with a (B, N, N) view), φ and φ' in place (:meth:`~itemsrel.activations.
+        Activation.torch_value_and_grad_`), the penalties added in place. The error ``Y − T`` it
+        hands on has shape (B·N, K) for a shared set, (B, N, K) for per-network sets (both are
+        ``.view(B, N, K)``-able)."""
+        W_, XT, tXs, B, N = self.params[0], self.XT, self.tXs, self.B, self.N
         phi, identity, per_network = self.phi, self.identity, self.per_network
         lam_rate, lam_level, level_target = self.lam_rate, self.lam_level, self.level_target
-        no_decay, penalised = self.no_decay, self.penalised
+        l1, l2 = self.l1, self.l2
+        if per_network:
+            W2, TT, G2, G3 = W_, self.TT, None, None
+        else:
+            W2 = W_.view(B * N, N)  # the parameter is updated in place: the view stays valid
+            TT = self.TT.repeat(B, 1)  # (B·N, K), row b·N + i is network b's unit i
+
+            def rows(lam: torch.Tensor | None) -> torch.Tensor | None:
+                return None if lam is None else lam.view(B, 1).repeat_interleave(N, dim=0)
+
+            lam_rate, lam_level = rows(lam_rate), rows(lam_level)
+            G2 = torch.empty((B * N, N), dtype=W_.dtype, device=W_.device)
+            G3 = G2.view(B, N, N)
+        plain = lam_rate is None and lam_level is None
 
         def gradient(step: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]:
-            if per_network:
-                Z = torch.bmm(W_, XT)
-            else:
-                Z = torch.mm(W_.view(B * N, N), XT).view(B, N, K)
-            Y, dY = (Z, None) if identity else phi.torch_value_and_grad(Z)
+            Z = torch.bmm(W2, XT) if per_network else torch.mm(W2, XT)
+            Y, dY = (Z, None) if identity else phi.torch_value_and_grad_(Z)
             E = Y - TT
-            signal = E
-            if lam_rate is not None:
-                signal = signal + lam_rate * Y
-            if lam_level is not None:
-                signal = signal + lam_level * (Y - level_target)
-            if dY is not None:
-                signal = signal * dY
+            if plain:
+                signal = E if dY is None else dY.mul_(E)  # dY is new: E ⊙ φ'(Z)
+            else:
+                signal = E
+                if lam_rate is not None:
+                    signal = signal + lam_rate * Y
+                if lam_level is not None:
+                    signal = signal + lam_level * (Y - level_target)
+                if dY is not None:
+                    signal = signal * dY
             if per_network:
                 G = torch.bmm(signal, tXs)
             else:
-                G = torch.mm(signal.view(B * N, K), tXs).view(B, N, N)
-            return [G if no_decay else penalised(G, W_)], E
+                torch.mm(signal, tXs, out=G2)
+                G = G3
+            if l1 is not None:
+                G.add_(l1 * torch.sign(W_))
+            if l2 is not None:
+                G.add_(l2 * W_)
+            return [G], E
 
         return gradient

@@ -14,10 +14,11 @@ per seed and its gradient; the engine owns the rest:
 * **the loop** (:func:`fit`): per step ``model.gradient(step)`` → ``observe(step, aux)``
   (history) → decoupled weight decay → optimiser update → ``stop(steps_run)``; a ``tqdm.auto``
   bar on request;
-* **optimisers** (:class:`Optimiser`): SGD with momentum, Adam and AdamW, through torch's own
-  functional kernels (``torch.optim.sgd.sgd``, ``torch.optim.adam.adam``: the update rules of
-  ``torch.optim.SGD/Adam/AdamW`` without the classes' per-step bookkeeping), their settings
-  validated as ``torch.optim`` validates them; AdamW's decay may differ per network;
+* **optimisers** (:class:`Optimiser`): SGD with momentum, Adam and AdamW: the tensor operations
+  of torch's single-tensor kernels (``torch.optim.sgd``, ``torch.optim.adam``: the update rules
+  of ``torch.optim.SGD/Adam/AdamW``, bit for bit) without the classes' per-step bookkeeping or
+  the kernels' argument handling; the fused Adam kernel on request; their settings validated as
+  ``torch.optim`` validates them; AdamW's decay may differ per network;
 * **gradients**: a model may give a closed-form gradient (the fast paths, pinned by tests against
   autograd); :func:`autograd_gradient` is the default for a new model (``torch.func``-style: the
   per-network losses are independent, so the gradient of their sum is every network's own);
@@ -58,7 +59,6 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike, NDArray
 from torch.optim.adam import adam as adam_kernel
-from torch.optim.sgd import sgd as sgd_kernel
 
 __all__ = [
     "BLOWUP",
@@ -278,11 +278,13 @@ class Optimiser:
                     1.0 - self.lr * wd, dtype=self.params[0].dtype, device=self.params[0].device
                 )
                 self.keep = [keep.view(B, *([1] * (p.dim() - 1))) for p in self.params]
+        self.t = 0  # updates made
         if optimizer == "sgd":
             self.buffers: list[torch.Tensor | None] = [None] * len(self.params)
         else:
             self.exp_avg = [torch.zeros_like(p) for p in self.params]
             self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
+            self.denom = [torch.empty_like(p) for p in self.params]  # Adam's √v̂ + ε, reused
             # step counters where torch.optim.Adam keeps them: on the CPU, or on the device (float32)
             # for the fused kernel
             self.step_count = [
@@ -293,41 +295,65 @@ class Optimiser:
             ]
 
     def step(self, grads: Sequence[torch.Tensor]) -> None:
-        """One update with the gradients ``grads`` (one per parameter)."""
+        """One update with the gradients ``grads`` (one per parameter).
+
+        SGD and (unfused) Adam run the operations of torch's single-tensor kernels
+        (``torch.optim.sgd._single_tensor_sgd``, ``torch.optim.adam._single_tensor_adam``) in
+        the same order, so the numbers are theirs bit for bit (a test pins both against
+        ``torch.optim``), without the kernels' per-call argument handling (most of a small
+        network's step) and with Adam's denominator written into a buffer.
+        """
         if self.keep is not None:
             for p, k in zip(self.params, self.keep, strict=True):
                 p.mul_(k)
+        self.t += 1
+        lr = self.lr
         if self.kind == "sgd":
-            sgd_kernel(
+            if self.momentum == 0.0:
+                for p, g in zip(self.params, grads, strict=True):
+                    p.add_(g, alpha=-lr)
+                return
+            momentum, bufs = self.momentum, self.buffers
+            for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+                buf = bufs[i]
+                if buf is None:
+                    buf = bufs[i] = g.detach().clone()
+                else:
+                    buf.mul_(momentum).add_(g, alpha=1.0)  # dampening 0
+                p.add_(buf, alpha=-lr)
+            return
+        if self.fused:
+            adam_kernel(
                 self.params,
                 grads if isinstance(grads, list) else list(grads),
-                self.buffers,
+                self.exp_avg,
+                self.exp_avg_sq,
+                [],
+                self.step_count,
                 foreach=False,
+                fused=True,
+                amsgrad=False,
+                beta1=self.betas[0],
+                beta2=self.betas[1],
+                lr=lr,
                 weight_decay=0.0,
-                momentum=self.momentum,
-                lr=self.lr,
-                dampening=0.0,
-                nesterov=False,
+                eps=self.eps,
                 maximize=False,
             )
             return
-        adam_kernel(
-            self.params,
-            grads if isinstance(grads, list) else list(grads),
-            self.exp_avg,
-            self.exp_avg_sq,
-            [],
-            self.step_count,
-            foreach=False,
-            fused=self.fused or None,
-            amsgrad=False,
-            beta1=self.betas[0],
-            beta2=self.betas[1],
-            lr=self.lr,
-            weight_decay=0.0,
-            eps=self.eps,
-            maximize=False,
-        )
+        beta1, beta2 = self.betas
+        step = float(self.t)  # what the kernel reads from its float32 step counter
+        step_size = lr / (1 - beta1**step)
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        eps = self.eps
+        for p, g, m, v, d in zip(
+            self.params, grads, self.exp_avg, self.exp_avg_sq, self.denom, strict=True
+        ):
+            m.lerp_(g, 1 - beta1)
+            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+            torch.sqrt(v, out=d)
+            d.div_(bias_correction2_sqrt).add_(eps)
+            p.addcdiv_(m, d, value=-step_size)
 
 
 # --- gradients ----------------------------------------------------------------------------------

@@ -406,7 +406,7 @@ def train(
             if E is None:
                 _, E = model.full_gradient()
             hist_steps.append(step)
-            hist.append(E.pow(2).mean(dim=(1, 2)))
+            hist.append(E.view(B, N, -1).pow(2).mean(dim=(1, 2)))
 
     def converged_all(steps_run: int) -> bool:
         if steps_run % check_every:
