@@ -68,6 +68,7 @@ __all__ = [
     "BatchIndices",
     "Model",
     "Optimiser",
+    "Stepper",
     "autograd_gradient",
     "check_dtype",
     "data_streams",
@@ -192,18 +193,34 @@ class BatchIndices:
         out.sort(axis=-1)
         return out
 
-    def stepper(self, steps: int, device: torch.device) -> Callable[[int], torch.Tensor]:
+    def stepper(self, steps: int, device: torch.device) -> Stepper:
         """``indices(step)`` → (B, batch_size) tensor; steps must be asked for in order."""
-        state: dict[str, Any] = {"chunk": None}
+        return Stepper(self, steps, device)
 
-        def indices(step: int) -> torch.Tensor:
-            j = step % INDEX_CHUNK
-            if j == 0 or state["chunk"] is None:
-                n = min(INDEX_CHUNK, steps - step + j)
-                state["chunk"] = torch.as_tensor(self.chunk(n), device=device)
-            return state["chunk"][j]
 
-        return indices
+class Stepper:
+    """A run's mini-batch indices step by step: ``stepper(step)`` → (B, batch_size) tensor.
+
+    Steps must be asked for in order. The indices are drawn :data:`INDEX_CHUNK` steps at a time
+    (:meth:`BatchIndices.chunk`); :meth:`chunk_at` hands out the whole chunk, for a model that
+    gathers a chunk's items at once.
+    """
+
+    def __init__(self, batches: BatchIndices, steps: int, device: torch.device) -> None:
+        self.batches, self.steps, self.device = batches, int(steps), device
+        self.chunk: torch.Tensor | None = None
+
+    def chunk_at(self, step: int) -> tuple[torch.Tensor, int]:
+        """``(chunk, j)``: the chunk (n, B, batch_size) holding step ``step`` as its row j."""
+        j = step % INDEX_CHUNK
+        if j == 0 or self.chunk is None:
+            n = min(INDEX_CHUNK, self.steps - step + j)
+            self.chunk = torch.as_tensor(self.batches.chunk(n), device=self.device)
+        return self.chunk, j
+
+    def __call__(self, step: int) -> torch.Tensor:
+        chunk, j = self.chunk_at(step)
+        return chunk[j]
 
 
 # --- optimisers ---------------------------------------------------------------------------------
@@ -284,7 +301,6 @@ class Optimiser:
         else:
             self.exp_avg = [torch.zeros_like(p) for p in self.params]
             self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
-            self.denom = [torch.empty_like(p) for p in self.params]  # Adam's √v̂ + ε, reused
             # step counters where torch.optim.Adam keeps them: on the CPU, or on the device (float32)
             # for the fused kernel
             self.step_count = [
@@ -301,7 +317,7 @@ class Optimiser:
         (``torch.optim.sgd._single_tensor_sgd``, ``torch.optim.adam._single_tensor_adam``) in
         the same order, so the numbers are theirs bit for bit (a test pins both against
         ``torch.optim``), without the kernels' per-call argument handling (most of a small
-        network's step) and with Adam's denominator written into a buffer.
+        network's step).
         """
         if self.keep is not None:
             for p, k in zip(self.params, self.keep, strict=True):
@@ -346,13 +362,10 @@ class Optimiser:
         step_size = lr / (1 - beta1**step)
         bias_correction2_sqrt = (1 - beta2**step) ** 0.5
         eps = self.eps
-        for p, g, m, v, d in zip(
-            self.params, grads, self.exp_avg, self.exp_avg_sq, self.denom, strict=True
-        ):
+        for p, g, m, v in zip(self.params, grads, self.exp_avg, self.exp_avg_sq, strict=True):
             m.lerp_(g, 1 - beta1)
             v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-            torch.sqrt(v, out=d)
-            d.div_(bias_correction2_sqrt).add_(eps)
+            d = v.sqrt().div_(bias_correction2_sqrt).add_(eps)
             p.addcdiv_(m, d, value=-step_size)
 
 

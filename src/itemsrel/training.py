@@ -425,7 +425,7 @@ def train(
         )
         with torch.no_grad():
             G, E = model.full_gradient()
-            final = E.pow(2).mean(dim=(1, 2))
+            final = E.view(B, N, -1).pow(2).mean(dim=(1, 2))
     hist_steps.append(steps_run)
     hist.append(final)
 
