@@ -415,3 +415,44 @@ def test_a_model_without_a_closed_form_trains_by_autograd() -> None:
     steps = fit(model, Optimiser(model.params, "sgd", lr=0.25), 40)
     assert steps == 40
     np.testing.assert_allclose(model.params[0].numpy(), model.target.numpy(), atol=1e-10)
+
+
+# --- the fast paths against the engine of commit 0d3c143 ----------------------------------------
+
+
+def _reference_module() -> Any:
+    """tests/unit/data/engine_reference.py (the grid, its runner and the deviation measure)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "engine_reference.py"
+    spec = importlib.util.spec_from_file_location("engine_reference", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_REF = _reference_module()
+_REFERENCE = __import__("json").loads(_REF.FIXTURE.read_text())
+
+
+@pytest.mark.parametrize(
+    "entry",
+    _REFERENCE[::7] + [r for r in _REFERENCE if "steps" in r["case"] or "hidden" in r["case"]],
+    ids=lambda r: ",".join(f"{k}={v}" for k, v in r["case"].items()),
+)
+def test_small_trainings_equal_the_reference_engine(entry: dict) -> None:
+    """One network (N = 3) per call over activations × optimisers × penalties × batch modes ×
+    seeds, early stopping and hidden layers: weights, history, final loss and stop step as
+    the engine of commit 0d3c143 made them (tests/unit/data/engine_reference.json)."""
+    assert _REF.deviation(entry["out"], _REF.run(entry["case"])) <= 1e-12
+
+
+def test_reference_deviation_sees_a_change() -> None:
+    """The measure the reference test relies on notices a changed weight and a changed stop."""
+    out = _REFERENCE[0]["out"]
+    moved = {**out, "W": [w * (1 + 1e-9) + 1e-9 for w in out["W"]]}
+    assert _REF.deviation(out, out) == 0.0
+    assert _REF.deviation(out, moved) > 1e-12
+    assert _REF.deviation(out, {**out, "steps_run": out["steps_run"] + 1}) == float("inf")
