@@ -275,12 +275,13 @@ class AutoAssociator(Model):
 
             lam_rate, lam_level = rows(lam_rate), rows(lam_level)
         plain = lam_rate is None and lam_level is None
+        one = torch.ones((), dtype=W_.dtype, device=W_.device)
 
         def step(
             XT: torch.Tensor, TT: torch.Tensor, tXs: torch.Tensor
         ) -> tuple[torch.Tensor, torch.Tensor]:
             Z = torch.mm(W2, XT) if shared else torch.bmm(W2, XT)
-            Y, dY = (Z, None) if identity else phi.torch_value_and_grad_(Z)
+            Y, dY = (Z, None) if identity else phi.torch_value_and_grad_(Z, one)
             E = Y - TT
             if plain:
                 signal = E if dY is None else dY.mul_(E)  # dY is new: E ⊙ φ'(Z)

@@ -432,7 +432,8 @@ def train(
             final = E.view(B, N, -1).pow(2).mean(dim=(1, 2))
     hist_steps.append(steps_run)
     if defer and hist:
-        hist = list(torch.stack([E.view(B, N, -1) for E in hist]).pow(2).mean(dim=(2, 3)))
+        # every record has the same shape (the same gradient path made it)
+        hist = list(torch.stack(hist).view(len(hist), B, N, -1).pow(2).mean(dim=(2, 3)))
     history = torch.stack([*hist, final])
 
     outs = [p.cpu().numpy().copy() for p in params]
