@@ -335,7 +335,7 @@ class Optimiser:
                 if buf is None:
                     buf = bufs[i] = g.detach().clone()
                 else:
-                    buf.mul_(momentum).add_(g, alpha=1.0)  # dampening 0
+                    buf.mul_(momentum).add_(g)  # alpha 1 − dampening = 1: the same sum
                 p.add_(buf, alpha=-lr)
             return
         if self.fused:
