@@ -456,3 +456,44 @@ def test_reference_deviation_sees_a_change() -> None:
     assert _REF.deviation(out, out) == 0.0
     assert _REF.deviation(out, moved) > 1e-12
     assert _REF.deviation(out, {**out, "steps_run": out["steps_run"] + 1}) == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwargs", "peer"),
+    [
+        ("sgd", {"lr": 0.1}, lambda ps: torch.optim.SGD(ps, lr=0.1, foreach=False)),
+        (
+            "sgd",
+            {"lr": 0.05, "momentum": 0.9},
+            lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, foreach=False),
+        ),
+        (
+            "adam",
+            {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6},
+            lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.8, 0.99), eps=1e-6, foreach=False),
+        ),
+        (
+            "adamw",
+            {"lr": 0.01, "weight_decay": 0.3},
+            lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=0.3, foreach=False),
+        ),
+    ],
+)
+def test_optimiser_updates_equal_torch_optim_bit_for_bit(
+    kind: str, kwargs: dict, peer: Callable
+) -> None:
+    """The inlined updates are torch's single-tensor kernels' operations in their order."""
+    rng = np.random.default_rng(5)
+    start = [rng.normal(size=(2, 3, 3)), rng.normal(size=(2, 4))]
+    ours = [torch.tensor(a) for a in start]
+    theirs = [torch.nn.Parameter(torch.tensor(a)) for a in start]
+    opt, ref = Optimiser(ours, kind, **kwargs), peer(theirs)
+    for _ in range(60):
+        grads = [torch.tensor(rng.normal(size=a.shape)) for a in start]
+        opt.step([g.clone() for g in grads])
+        for p, g in zip(theirs, grads, strict=True):
+            p.grad = g.clone()
+        ref.step()
+    for a, b, s in zip(ours, theirs, start, strict=True):
+        assert torch.equal(a, b.detach())
+        assert not np.allclose(a.numpy(), s)  # the parameters did move
