@@ -299,7 +299,7 @@ class AutoAssociator(Model):
             else:
                 G = torch.bmm(signal, tXs)
             if l1 is not None:
-                G.add_(l1 * torch.sign(W_))
+                G.add_(torch.sign(W_).mul_(l1))  # λ₁ sign(W), in the sign's new tensor
             if l2 is not None:
                 G.add_(l2 * W_)
             return G, E
