@@ -104,6 +104,43 @@ def grid_seconds(steps: int = STEPS, repeat: int = 1, cpu: bool = False) -> dict
     return out
 
 
+#: One network (B = 1, N = 3) per call, as the chapters' network explorer trains it: case → kwargs.
+SINGLE = {
+    "tanh sgd": dict(activation="tanh", optimizer="sgd", lr=0.5),
+    "tanh sgd momentum": dict(activation="tanh", optimizer="sgd", lr=0.1, momentum=0.9),
+    "tanh adam": dict(activation="tanh", optimizer="adam", lr=0.01),
+    "tanh sgd iid 1": dict(
+        activation="tanh", optimizer="sgd", lr=0.1, batch_size=1, sampling="iid", data_seed=0
+    ),
+    "tanh adam epoch 1": dict(
+        activation="tanh", optimizer="adam", lr=0.01, batch_size=1, sampling="epoch"
+    ),
+    "tanh sgd l2": dict(activation="tanh", optimizer="sgd", lr=0.1, regularization={"l2": 1e-3}),
+    "sigmoid sgd l1": dict(
+        activation="sigmoid", optimizer="sgd", lr=1.0, regularization={"l1": 1e-3}
+    ),
+    "linear sgd": dict(activation="linear", optimizer="sgd", lr=0.1),
+}
+
+
+def single_us_per_step(steps: int = 3000, repeat: int = 3) -> dict[str, float]:
+    """µs of process CPU time per step of one small network (:data:`SINGLE`, X' = {010, 001},
+    ``init="normal"``), best of ``repeat`` calls after one warm-up call. Run under another
+    checkout's ``src`` to compare engines:
+    ``PYTHONPATH=<checkout>/src python benchmarks/bench_training.py --single``."""
+    X = np.array([[0, 1, 0], [0, 0, 1]])
+    train(X, "tanh", "normal", steps=10, seeds=[0], device="cpu")
+    out = {}
+    for name, kw in SINGLE.items():
+        t = _time(
+            lambda kw=kw: train(X, init="normal", steps=steps, seeds=[0], device="cpu", **kw),
+            repeat,
+            time.process_time,
+        )
+        out[name] = round(1e6 * t / steps, 1)
+    return out
+
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -291,7 +328,9 @@ def run(quick: bool = False) -> tuple[dict, str]:
 
 
 if __name__ == "__main__":
-    if "--grid" in sys.argv:
+    if "--single" in sys.argv:
+        print(json.dumps(single_us_per_step()))
+    elif "--grid" in sys.argv:
         n = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1
         print(json.dumps(grid_seconds(repeat=n, cpu="--cpu" in sys.argv)))
     elif "--compare" in sys.argv:

@@ -140,6 +140,27 @@ class Activation:
         y = torch.relu(a)
         return y, self.gain * (a > 0).to(z.dtype)
 
+    def torch_value_and_grad_(
+        self, z: torch.Tensor, one: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`torch_value_and_grad` bit for bit, in fewer operations; MAY OVERWRITE z.
+
+        For a work buffer z (the auto-associator's fast path): unshifted, unscaled tanh and
+        sigmoid act in place on z (φ' then takes two operations); the others call
+        :meth:`torch_value_and_grad`. ``one``: a 0-dim tensor 1 of z's dtype and device (the
+        caller's, made once; ``one - t`` is ``1.0 - t`` exactly, in a cheaper call). φ'(z) is
+        always a new tensor (the caller may overwrite it).
+        """
+        if self.shift or self.gain != 1.0 or self.name not in ("tanh", "sigmoid"):
+            return self.torch_value_and_grad(z)
+        if one is None:
+            one = torch.ones((), dtype=z.dtype, device=z.device)
+        if self.name == "tanh":
+            y = z.tanh_()
+            return y, one - y * y  # 1 − y², as 1.0 - y * y
+        y = z.sigmoid_()
+        return y, (one - y).mul_(y)  # (1 − y) y = y (1 − y): one rounding each
+
     def torch_forward(self, z: torch.Tensor) -> tuple[torch.Tensor, Backward]:
         """``(φ(z), g ↦ g ⊙ φ'(z))`` for a hand-written backward pass; MAY OVERWRITE z.
 

@@ -17,13 +17,14 @@ form against it). Initial weights per seed: :func:`initial_weights` (one layer) 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 from numpy.typing import NDArray
 
 from .activations import Activation
-from .engine import Model
+from .engine import Model, Stepper
 
 __all__ = ["INITS", "AutoAssociator", "hidden_weights", "initial_weights"]
 
@@ -119,9 +120,14 @@ class AutoAssociator(Model):
         self.TT = tT.transpose(-1, -2).contiguous()  # like XT
         self.identity = phi.name == "linear" and phi.gain == 1.0 and phi.shift == 0.0  # φ' = 1
         self.rows = torch.arange(B, device=dev).unsqueeze(1)
-        if indices is None and psi is None:
-            # the fast path (one layer, full batch), bound directly: the loop calls it per step
-            self.gradient = self._fast_path()  # type: ignore[method-assign]
+        if psi is None:
+            # the fast paths (one layer), bound directly: the loop calls them per step, the
+            # history and the convergence check the full-batch one
+            self.full_gradient = self._fast_path()  # type: ignore[method-assign]
+            if indices is None:
+                self.gradient = self.full_gradient  # type: ignore[method-assign]
+            elif isinstance(indices, Stepper):
+                self.gradient = self._fast_batch_path(indices)  # type: ignore[method-assign]
 
     # --- the objective, written plainly (autograd's reference) ----------------------------------
 
@@ -217,7 +223,9 @@ class AutoAssociator(Model):
         return [self.penalised(G1, W1), self.penalised(G2, W2)], E
 
     def full_gradient(self) -> tuple[list[torch.Tensor], torch.Tensor]:
-        """Gradient of the full-batch objective and the error Y − T, at the current parameters."""
+        """Gradient of the full-batch objective and the error Y − T, at the current parameters
+        (one layer: :meth:`_fast_path`, whose error has shape (B·N, K) for a shared set; a
+        gradient it returns lives until its next call)."""
         return self.gradient_on(self.params, self.XT, self.TT, self.tXs, self.per_network)
 
     def batch_gradient(self, idx: torch.Tensor) -> list[torch.Tensor]:
@@ -242,40 +250,109 @@ class AutoAssociator(Model):
             return self.full_gradient()
         return self.batch_gradient(self.indices(step)), None
 
-    def _fast_path(self) -> Callable[[int], tuple[list[torch.Tensor], torch.Tensor]]:
-        """One layer, full batch: :meth:`gradient_on` as a closure over its tensors, since for
-        small networks a step costs little more than its Python calls and attribute look-ups."""
-        W_, XT, TT, tXs, B, N, K = (
-            self.params[0],
-            self.XT,
-            self.TT,
-            self.tXs,
-            self.B,
-            self.N,
-            self.K,
-        )
-        phi, identity, per_network = self.phi, self.identity, self.per_network
-        lam_rate, lam_level, level_target = self.lam_rate, self.lam_level, self.level_target
-        no_decay, penalised = self.no_decay, self.penalised
+    def _one_layer_step(
+        self, W2: torch.Tensor, G2: torch.Tensor | None
+    ) -> Callable[[torch.Tensor, torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+        """``step(XT, TT, tXs)`` → (gradient (B, N, N), error Y − T): :meth:`gradient_on`'s
+        one-layer numbers bit for bit in as few tensor operations as possible (for a small
+        network a step costs little more than its operations' dispatch): no per-step views, φ
+        and φ' in place (:meth:`~itemsrel.activations.Activation.torch_value_and_grad_`), the
+        penalties added in place.
 
-        def gradient(step: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]:
-            if per_network:
-                Z = torch.bmm(W_, XT)
-            else:
-                Z = torch.mm(W_.view(B * N, N), XT).view(B, N, K)
-            Y, dY = (Z, None) if identity else phi.torch_value_and_grad(Z)
+        With a buffer ``G2`` (B·N, N) (a shared full training set): W2 is the stacked (B·N, N)
+        weights, XT (N, K), the targets TT stacked alike (B·N, K), the gradient goes into G2 and
+        comes back as its (B, N, N) view, the error as (B·N, K). Without: W2 is (B, N, N), XT
+        (B, N, k), TT like it, tXs (B, k, N) (batched products; the error (B, N, k))."""
+        B, N, W_ = self.B, self.N, self.params[0]
+        phi, identity, level_target = self.phi, self.identity, self.level_target
+        lam_rate, lam_level, l1, l2 = self.lam_rate, self.lam_level, self.l1, self.l2
+        shared = G2 is not None
+        G3 = None if G2 is None else G2.view(B, N, N)
+        if shared:  # the rates' strengths per row b·N + i of the stacked layout
+
+            def rows(lam: torch.Tensor | None) -> torch.Tensor | None:
+                return None if lam is None else lam.view(B, 1).repeat_interleave(N, dim=0)
+
+            lam_rate, lam_level = rows(lam_rate), rows(lam_level)
+        plain = lam_rate is None and lam_level is None
+        one = torch.ones((), dtype=W_.dtype, device=W_.device)
+
+        def step(
+            XT: torch.Tensor, TT: torch.Tensor, tXs: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            Z = torch.mm(W2, XT) if shared else torch.bmm(W2, XT)
+            Y, dY = (Z, None) if identity else phi.torch_value_and_grad_(Z, one)
             E = Y - TT
-            signal = E
-            if lam_rate is not None:
-                signal = signal + lam_rate * Y
-            if lam_level is not None:
-                signal = signal + lam_level * (Y - level_target)
-            if dY is not None:
-                signal = signal * dY
-            if per_network:
-                G = torch.bmm(signal, tXs)
+            if plain:
+                signal = E if dY is None else dY.mul_(E)  # dY is new: E ⊙ φ'(Z)
             else:
-                G = torch.mm(signal.view(B * N, K), tXs).view(B, N, N)
-            return [G if no_decay else penalised(G, W_)], E
+                signal = E
+                if lam_rate is not None:
+                    signal = signal + lam_rate * Y
+                if lam_level is not None:
+                    signal = signal + lam_level * (Y - level_target)
+                if dY is not None:
+                    signal = signal * dY
+            if G3 is not None:
+                torch.mm(signal, tXs, out=G2)
+                G = G3
+            else:
+                G = torch.bmm(signal, tXs)
+            if l1 is not None:
+                G.add_(torch.sign(W_).mul_(l1))  # λ₁ sign(W), in the sign's new tensor
+            if l2 is not None:
+                G.add_(l2 * W_)
+            return G, E
+
+        return step
+
+    def _fast_path(self) -> Callable[[int], tuple[list[torch.Tensor], torch.Tensor]]:
+        """One layer, full batch: :meth:`_one_layer_step` on the whole training set. The error
+        ``Y − T`` it hands on has shape (B·N, K) for a shared set, (B, N, K) for per-network
+        sets (both ``.view(B, N, K)``-able)."""
+        W_, B, N = self.params[0], self.B, self.N
+        if self.per_network:
+            step = self._one_layer_step(W_, None)
+            XT, TT = self.XT, self.TT
+        else:
+            # the parameter is updated in place: the stacked view stays valid
+            G2 = torch.empty((B * N, N), dtype=W_.dtype, device=W_.device)
+            step = self._one_layer_step(W_.view(B * N, N), G2)
+            XT, TT = self.XT, self.TT.repeat(B, 1)  # row b·N + i: network b's unit i
+        tXs = self.tXs
+
+        def gradient(step_: int = 0) -> tuple[list[torch.Tensor], torch.Tensor]:
+            """The full-batch gradient (at any step) and the error Y − T."""
+            G, E = step(XT, TT, tXs)
+            return [G], E
+
+        return gradient
+
+    def _fast_batch_path(
+        self, stepper: Stepper
+    ) -> Callable[[int], tuple[list[torch.Tensor], None]]:
+        """One layer, mini-batches: :meth:`batch_gradient`'s numbers bit for bit, the items of a
+        whole chunk of steps gathered at once (:meth:`~itemsrel.engine.Stepper.chunk_at`) and
+        split into per-step views laid out as :meth:`batch_gradient`'s, so a step gathers
+        nothing."""
+        step = self._one_layer_step(self.params[0], None)
+        tX, tT, rows, per_network = self.tX, self.tT, self.rows, self.per_network
+        scale = 2.0 / (stepper.batches.b * self.N)  # 2/(b N), b items per batch
+        state: dict[str, Any] = {"chunk": None}
+
+        def gradient(step_: int) -> tuple[list[torch.Tensor], None]:
+            chunk, j = stepper.chunk_at(step_)
+            if chunk is not state["chunk"]:
+                # (n, B, b, N): row j holds what tX[idx] (or tX[rows, idx]) gives at that step
+                if per_network:
+                    Xc, Tc = tX[rows, chunk], tT[rows, chunk]
+                else:
+                    Xc, Tc = tX[chunk], tT[chunk]
+                state["chunk"] = chunk
+                state["XT"] = Xc.transpose(-1, -2).unbind(0)
+                state["TT"] = Tc.transpose(-1, -2).unbind(0)
+                state["tXs"] = (Xc * scale).unbind(0)
+            G, _ = step(state["XT"][j], state["TT"][j], state["tXs"][j])
+            return [G], None
 
         return gradient

@@ -14,10 +14,11 @@ per seed and its gradient; the engine owns the rest:
 * **the loop** (:func:`fit`): per step ``model.gradient(step)`` → ``observe(step, aux)``
   (history) → decoupled weight decay → optimiser update → ``stop(steps_run)``; a ``tqdm.auto``
   bar on request;
-* **optimisers** (:class:`Optimiser`): SGD with momentum, Adam and AdamW, through torch's own
-  functional kernels (``torch.optim.sgd.sgd``, ``torch.optim.adam.adam``: the update rules of
-  ``torch.optim.SGD/Adam/AdamW`` without the classes' per-step bookkeeping), their settings
-  validated as ``torch.optim`` validates them; AdamW's decay may differ per network;
+* **optimisers** (:class:`Optimiser`): SGD with momentum, Adam and AdamW: the tensor operations
+  of torch's single-tensor kernels (``torch.optim.sgd``, ``torch.optim.adam``: the update rules
+  of ``torch.optim.SGD/Adam/AdamW``, bit for bit) without the classes' per-step bookkeeping or
+  the kernels' argument handling; the fused Adam kernel on request; their settings validated as
+  ``torch.optim`` validates them; AdamW's decay may differ per network;
 * **gradients**: a model may give a closed-form gradient (the fast paths, pinned by tests against
   autograd); :func:`autograd_gradient` is the default for a new model (``torch.func``-style: the
   per-network losses are independent, so the gradient of their sum is every network's own);
@@ -58,7 +59,6 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike, NDArray
 from torch.optim.adam import adam as adam_kernel
-from torch.optim.sgd import sgd as sgd_kernel
 
 __all__ = [
     "BLOWUP",
@@ -68,6 +68,7 @@ __all__ = [
     "BatchIndices",
     "Model",
     "Optimiser",
+    "Stepper",
     "autograd_gradient",
     "check_dtype",
     "data_streams",
@@ -192,18 +193,34 @@ class BatchIndices:
         out.sort(axis=-1)
         return out
 
-    def stepper(self, steps: int, device: torch.device) -> Callable[[int], torch.Tensor]:
+    def stepper(self, steps: int, device: torch.device) -> Stepper:
         """``indices(step)`` → (B, batch_size) tensor; steps must be asked for in order."""
-        state: dict[str, Any] = {"chunk": None}
+        return Stepper(self, steps, device)
 
-        def indices(step: int) -> torch.Tensor:
-            j = step % INDEX_CHUNK
-            if j == 0 or state["chunk"] is None:
-                n = min(INDEX_CHUNK, steps - step + j)
-                state["chunk"] = torch.as_tensor(self.chunk(n), device=device)
-            return state["chunk"][j]
 
-        return indices
+class Stepper:
+    """A run's mini-batch indices step by step: ``stepper(step)`` → (B, batch_size) tensor.
+
+    Steps must be asked for in order. The indices are drawn :data:`INDEX_CHUNK` steps at a time
+    (:meth:`BatchIndices.chunk`); :meth:`chunk_at` hands out the whole chunk, for a model that
+    gathers a chunk's items at once.
+    """
+
+    def __init__(self, batches: BatchIndices, steps: int, device: torch.device) -> None:
+        self.batches, self.steps, self.device = batches, int(steps), device
+        self.chunk: torch.Tensor | None = None
+
+    def chunk_at(self, step: int) -> tuple[torch.Tensor, int]:
+        """``(chunk, j)``: the chunk (n, B, batch_size) holding step ``step`` as its row j."""
+        j = step % INDEX_CHUNK
+        if j == 0 or self.chunk is None:
+            n = min(INDEX_CHUNK, self.steps - step + j)
+            self.chunk = torch.as_tensor(self.batches.chunk(n), device=self.device)
+        return self.chunk, j
+
+    def __call__(self, step: int) -> torch.Tensor:
+        chunk, j = self.chunk_at(step)
+        return chunk[j]
 
 
 # --- optimisers ---------------------------------------------------------------------------------
@@ -278,6 +295,7 @@ class Optimiser:
                     1.0 - self.lr * wd, dtype=self.params[0].dtype, device=self.params[0].device
                 )
                 self.keep = [keep.view(B, *([1] * (p.dim() - 1))) for p in self.params]
+        self.t = 0  # updates made
         if optimizer == "sgd":
             self.buffers: list[torch.Tensor | None] = [None] * len(self.params)
         else:
@@ -293,41 +311,62 @@ class Optimiser:
             ]
 
     def step(self, grads: Sequence[torch.Tensor]) -> None:
-        """One update with the gradients ``grads`` (one per parameter)."""
+        """One update with the gradients ``grads`` (one per parameter).
+
+        SGD and (unfused) Adam run the operations of torch's single-tensor kernels
+        (``torch.optim.sgd._single_tensor_sgd``, ``torch.optim.adam._single_tensor_adam``) in
+        the same order, so the numbers are theirs bit for bit (a test pins both against
+        ``torch.optim``), without the kernels' per-call argument handling (most of a small
+        network's step).
+        """
         if self.keep is not None:
             for p, k in zip(self.params, self.keep, strict=True):
                 p.mul_(k)
+        self.t += 1
+        lr = self.lr
         if self.kind == "sgd":
-            sgd_kernel(
+            if self.momentum == 0.0:
+                for p, g in zip(self.params, grads, strict=True):
+                    p.add_(g, alpha=-lr)
+                return
+            momentum, bufs = self.momentum, self.buffers
+            for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+                buf = bufs[i]
+                if buf is None:
+                    buf = bufs[i] = g.detach().clone()
+                else:
+                    buf.mul_(momentum).add_(g)  # alpha 1 − dampening = 1: the same sum
+                p.add_(buf, alpha=-lr)
+            return
+        if self.fused:
+            adam_kernel(
                 self.params,
                 grads if isinstance(grads, list) else list(grads),
-                self.buffers,
+                self.exp_avg,
+                self.exp_avg_sq,
+                [],
+                self.step_count,
                 foreach=False,
+                fused=True,
+                amsgrad=False,
+                beta1=self.betas[0],
+                beta2=self.betas[1],
+                lr=lr,
                 weight_decay=0.0,
-                momentum=self.momentum,
-                lr=self.lr,
-                dampening=0.0,
-                nesterov=False,
+                eps=self.eps,
                 maximize=False,
             )
             return
-        adam_kernel(
-            self.params,
-            grads if isinstance(grads, list) else list(grads),
-            self.exp_avg,
-            self.exp_avg_sq,
-            [],
-            self.step_count,
-            foreach=False,
-            fused=self.fused or None,
-            amsgrad=False,
-            beta1=self.betas[0],
-            beta2=self.betas[1],
-            lr=self.lr,
-            weight_decay=0.0,
-            eps=self.eps,
-            maximize=False,
-        )
+        beta1, beta2 = self.betas
+        step = float(self.t)  # what the kernel reads from its float32 step counter
+        step_size = lr / (1 - beta1**step)
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        eps = self.eps
+        for p, g, m, v in zip(self.params, grads, self.exp_avg, self.exp_avg_sq, strict=True):
+            m.lerp_(g, 1 - beta1)
+            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+            d = v.sqrt().div_(bias_correction2_sqrt).add_(eps)
+            p.addcdiv_(m, d, value=-step_size)
 
 
 # --- gradients ----------------------------------------------------------------------------------

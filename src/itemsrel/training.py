@@ -93,6 +93,8 @@ __all__ = [
 ]
 
 OPTIMIZERS = ("sgd", "adam")
+#: Entries of the error Y − T (B·N·K) up to which the loss history is computed after the run.
+HISTORY_KEEP = 4096
 PENALTIES = ("l1", "l2", "rate", "level")
 
 
@@ -400,13 +402,15 @@ def train(
     record_every = record_every or max(1, steps // 500)
     hist_steps: list[int] = []
     hist: list[torch.Tensor] = []
+    defer = B * N * K <= HISTORY_KEEP
 
     def observe(step: int, E: torch.Tensor | None) -> None:
         if step % record_every == 0:
             if E is None:
                 _, E = model.full_gradient()
             hist_steps.append(step)
-            hist.append(E.pow(2).mean(dim=(1, 2)))
+            # a small run keeps the errors and reduces them after the run, all at once
+            hist.append(E if defer else E.view(B, N, -1).pow(2).mean(dim=(1, 2)))
 
     def converged_all(steps_run: int) -> bool:
         if steps_run % check_every:
@@ -425,9 +429,12 @@ def train(
         )
         with torch.no_grad():
             G, E = model.full_gradient()
-            final = E.pow(2).mean(dim=(1, 2))
+            final = E.view(B, N, -1).pow(2).mean(dim=(1, 2))
     hist_steps.append(steps_run)
-    hist.append(final)
+    if defer and hist:
+        # every record has the same shape (the same gradient path made it)
+        hist = list(torch.stack(hist).view(len(hist), B, N, -1).pow(2).mean(dim=(2, 3)))
+    history = torch.stack([*hist, final])
 
     outs = [p.cpu().numpy().copy() for p in params]
     final_loss = final.cpu().numpy()
@@ -466,7 +473,7 @@ def train(
     )
     return TrainResult(
         W=W_out,
-        loss_history=torch.stack(hist).cpu().numpy(),
+        loss_history=history.cpu().numpy(),
         history_steps=np.asarray(hist_steps, dtype=np.int64),
         final_loss=final_loss,
         grad_max=grad_max,

@@ -202,3 +202,20 @@ def test_torch_forward_backward_equals_autograd(
 def test_non_monotone_activations_have_no_inverse(name: str) -> None:
     with pytest.raises(ValueError, match="not monotone"):
         get_activation(name).inverse(0.5)
+
+
+@pytest.mark.parametrize(("name", "shift", "gain"), CASES)
+def test_in_place_value_and_grad_equals_the_plain_one_bit_for_bit(
+    name: str, shift: float | None, gain: float
+) -> None:
+    phi = _act(name, shift, gain)
+    z = torch.as_tensor(np.linspace(-4.0, 4.0, 37), dtype=torch.float64).view(1, 37)
+    y, dy = phi.torch_value_and_grad(z.clone())
+    for one in (None, torch.ones((), dtype=torch.float64)):
+        y1, dy1 = phi.torch_value_and_grad_(z.clone(), one)
+        assert torch.equal(y1, y) and torch.equal(dy1, dy)
+    work = z.clone()
+    y_, dy_ = phi.torch_value_and_grad_(work)
+    assert dy_.data_ptr() != work.data_ptr()  # φ' is a new tensor: the caller may overwrite it
+    if name in ("tanh", "sigmoid") and shift is None:
+        assert y_.data_ptr() == work.data_ptr()  # acted in place

@@ -415,3 +415,85 @@ def test_a_model_without_a_closed_form_trains_by_autograd() -> None:
     steps = fit(model, Optimiser(model.params, "sgd", lr=0.25), 40)
     assert steps == 40
     np.testing.assert_allclose(model.params[0].numpy(), model.target.numpy(), atol=1e-10)
+
+
+# --- the fast paths against the engine of commit 0d3c143 ----------------------------------------
+
+
+def _reference_module() -> Any:
+    """tests/unit/data/engine_reference.py (the grid, its runner and the deviation measure)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "engine_reference.py"
+    spec = importlib.util.spec_from_file_location("engine_reference", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_REF = _reference_module()
+_REFERENCE = __import__("json").loads(_REF.FIXTURE.read_text())
+
+
+@pytest.mark.parametrize(
+    "entry",
+    _REFERENCE[::7] + [r for r in _REFERENCE if "steps" in r["case"] or "hidden" in r["case"]],
+    ids=lambda r: ",".join(f"{k}={v}" for k, v in r["case"].items()),
+)
+def test_small_trainings_equal_the_reference_engine(entry: dict) -> None:
+    """One network (N = 3) per call over activations × optimisers × penalties × batch modes ×
+    seeds, early stopping and hidden layers: weights, history, final loss and stop step as
+    the engine of commit 0d3c143 made them (tests/unit/data/engine_reference.json)."""
+    assert _REF.deviation(entry["out"], _REF.run(entry["case"])) <= 1e-12
+
+
+def test_reference_deviation_sees_a_change() -> None:
+    """The measure the reference test relies on notices a changed weight and a changed stop."""
+    out = _REFERENCE[0]["out"]
+    moved = {**out, "W": [w * (1 + 1e-9) + 1e-9 for w in out["W"]]}
+    assert _REF.deviation(out, out) == 0.0
+    assert _REF.deviation(out, moved) > 1e-12
+    assert _REF.deviation(out, {**out, "steps_run": out["steps_run"] + 1}) == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwargs", "peer"),
+    [
+        ("sgd", {"lr": 0.1}, lambda ps: torch.optim.SGD(ps, lr=0.1, foreach=False)),
+        (
+            "sgd",
+            {"lr": 0.05, "momentum": 0.9},
+            lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, foreach=False),
+        ),
+        (
+            "adam",
+            {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6},
+            lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.8, 0.99), eps=1e-6, foreach=False),
+        ),
+        (
+            "adamw",
+            {"lr": 0.01, "weight_decay": 0.3},
+            lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=0.3, foreach=False),
+        ),
+    ],
+)
+def test_optimiser_updates_equal_torch_optim_bit_for_bit(
+    kind: str, kwargs: dict, peer: Callable
+) -> None:
+    """The inlined updates are torch's single-tensor kernels' operations in their order."""
+    rng = np.random.default_rng(5)
+    start = [rng.normal(size=(2, 3, 3)), rng.normal(size=(2, 4))]
+    ours = [torch.tensor(a) for a in start]
+    theirs = [torch.nn.Parameter(torch.tensor(a)) for a in start]
+    opt, ref = Optimiser(ours, kind, **kwargs), peer(theirs)
+    for _ in range(60):
+        grads = [torch.tensor(rng.normal(size=a.shape)) for a in start]
+        opt.step([g.clone() for g in grads])
+        for p, g in zip(theirs, grads, strict=True):
+            p.grad = g.clone()
+        ref.step()
+    for a, b, s in zip(ours, theirs, start, strict=True):
+        assert torch.equal(a, b.detach())
+        assert not np.allclose(a.numpy(), s)  # the parameters did move
