@@ -1,6 +1,7 @@
 """Widget latency: the kernel's share of a redraw, and input-to-redraw in the browser.
 
-1. Round trip in Python: retrain one network until converged, analyse it, build the figures.
+1. Round trip in Python: retrain one network until converged, analyse it, build what the
+   panel sends (the SVG figures' data; the static page's plotly figures timed beside it).
 2. In JupyterLab (headless Chromium, offline): every live panel of every chapter, 20 changes of
    its controls (cycling through all of them), each timed from the input event to the panel
    fully redrawn (no busy line, no DOM change or plotly redraw for 200 ms afterwards; the time of
@@ -24,8 +25,7 @@ from pathlib import Path
 import numpy as np
 import plotly.io as pio
 
-from itemsrel.figures.flow import flow_figure
-from itemsrel.widgets.network import network_view
+from itemsrel.widgets.network import network_figures, network_items, network_view
 
 X_PRIME = np.array([[0, 1, 0], [0, 0, 1]])
 REPO = Path(__file__).resolve().parents[1]
@@ -35,31 +35,36 @@ TARGET_MS = 250
 
 
 def round_trip(quick: bool) -> tuple[list[dict], list[str]]:
+    """What one change of the chapter 2–4 explorer costs in the kernel: retrain one network
+    (until converged or 3000 steps), analyse it, and build what the panel sends (the SVG
+    figures' data, :func:`itemsrel.widgets.network.network_items`) — and, for comparison, the
+    plotly figures the static page shows instead."""
     reps = 5 if quick else 15
     res, rows = [], []
     for act, lr in [("linear", 0.1), ("tanh", 0.5), ("sigmoid", 1.0)]:
-        split = {"train": [], "analyse": [], "figure": [], "total": []}
+        split = {"train": [], "analyse": [], "figure": [], "total": [], "plotly": []}
         for r in range(reps + 1):
             t0 = time.perf_counter()
             view = network_view(X_PRIME, act, "normal", "sgd", lr=lr, seed=r)
             t1 = time.perf_counter()
-            fig = flow_figure(
-                view.W, act, training_set=X_PRIME, fixed=view.fixed, subspace=view.subspace,
-                fixed_slots=True,
-            )
-            pio.to_json(fig)  # the figure data a redraw ships to the browser
+            items = network_items(view, act)
+            json.dumps(items[0].spec)  # the data a redraw ships to the browser
             t2 = time.perf_counter()
+            for fig in network_figures(view, act):
+                pio.to_json(fig)
+            t3 = time.perf_counter()
             if r == 0:
                 continue  # warm-up
             split["train"].append(view.timings["train"])
             split["analyse"].append(view.timings["analyse"])
             split["figure"].append(t2 - t1)
             split["total"].append(t2 - t0)
+            split["plotly"].append(t3 - t2)
         med = {k: float(np.median(v)) for k, v in split.items()}
         res.append({"activation": act, **med, "steps": int(view.result.steps_run)})
         rows.append(
             f"| {act} | {1e3 * med['train']:.0f} | {1e3 * med['analyse']:.0f} | "
-            f"{1e3 * med['figure']:.0f} | **{1e3 * med['total']:.0f}** |"
+            f"{1e3 * med['figure']:.0f} | **{1e3 * med['total']:.0f}** | {1e3 * med['plotly']:.0f} |"
         )
     return res, rows
 
@@ -115,14 +120,18 @@ def run(quick: bool = False) -> tuple[dict, str]:
     md = [
         "## 2. Widget latency\n",
         f"Round trip in Python (median of {5 if quick else 15}; one network on X', retrained "
-        "until converged or 3000 steps, flow field built). The split shows where the kernel's "
-        "share of a redraw goes.\n",
-        "| activation | train (ms) | fixed points / subspace (ms) | flow field + figure JSON (ms) | total (ms) |",
-        "|---|---|---|---|---|",
+        "until converged or 3000 steps; what the explorer sends for its SVG figures built). The "
+        "split shows where the kernel's share of a redraw goes; the last column is what building "
+        "the plotly figures of the static page instead would add.\n",
+        "| activation | train (ms) | fixed points / subspace (ms) | figure data (ms) | total (ms) "
+        "| plotly figures instead (ms) |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
-        f"Input to redraw in JupyterLab (headless Chromium, software WebGL), {CHANGES} changes per "
-        f"panel cycling through its controls. Target: median ≤ {TARGET_MS} ms for chapters 1–5. "
+        f"Input to redraw in JupyterLab (headless Chromium, no GPU), {CHANGES} changes per panel "
+        "cycling through its controls, each timed from the input event recorded in the page. "
+        "Chapters 1–5 draw their figures as SVG (itemsrel.widgets.svg), chapters 6–8 as plotly "
+        f"FigureWidgets. Target: median ≤ {TARGET_MS} ms for chapters 1–5. "
         + note + "\n",
         "| chapter | panel | changes | median (ms) | max (ms) | kernel: compute (ms) | "
         "kernel: send (ms) |",
