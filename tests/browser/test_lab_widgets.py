@@ -312,6 +312,9 @@ JS_PANEL_STATE = """(k) => {
     const ms = (name) => mark ? parseFloat(mark.getAttribute(name)) : null;
     return {text: area.innerText, figs: figs, status: status ? status.innerText : '',
             last: panel.__itemsrel.last, input: panel.__itemsrel.input, now: performance.now(),
+            // the SVG figures' last drawn spec numbers (itemsrel.widgets.svg): a new one per
+            // recompute, or the widget stopped drawing
+            svg_gen: [...area.querySelectorAll('.il-lab')].map(e => e.dataset.gen || ''),
             compute_ms: ms('data-compute-ms'), sync_ms: ms('data-sync-ms'),
             redraw: mark ? mark.getAttribute('data-redraw') : null};
 }"""
@@ -589,6 +592,11 @@ def test_every_control_of_every_live_panel(
                 assert (after["text"], after["figs"]) != (before["text"], before["figs"]) or "⚠" in after["status"], (
                     f"{notebook} panel {k}: {name} changed nothing"
                 )
+                if before["svg_gen"] and "⚠" not in after["status"]:
+                    assert after["svg_gen"] != before["svg_gen"], (
+                        f"{notebook} panel {k}: {name}: the SVG figures were not redrawn "
+                        f"(drawn specs {before['svg_gen']} → {after['svg_gen']})"
+                    )
                 if label == "seed":  # the panel says which seed it shows
                     assert f"seed {value}" in after["text"], f"{notebook} panel {k}: {name}"
                 _record(latencies, f"panel {k}", after)
@@ -625,7 +633,7 @@ def test_every_control_of_every_live_panel(
             assert "at most 100 steps" in state["text"] and "init normal" in state["text"]
             seed = by_label["seed"][1]
             assert f"seed {seed.input_value()}" in state["text"]
-            figs_before = state["figs"]
+            figs_before, figs_gen = state["figs"], state["svg_gen"]
             for i in range(STRESS_CHANGES):
                 t0 = _arm(page, 0)
                 seed.fill(str(100 + i))
@@ -633,6 +641,8 @@ def test_every_control_of_every_live_panel(
                 state = _settle(page, 0, t0, f"stress change {i}", lab_server, quiet=50)
                 if i == 0:
                     assert state["figs"][-1] != figs_before[-1], "a new seed did not redraw the flow"
+                assert state["svg_gen"] != figs_gen, f"stress change {i}: the SVG figures were not redrawn"
+                figs_gen = state["svg_gen"]
                 _record(latencies, "panel 0 stress", state)
             assert f"seed {100 + STRESS_CHANGES - 1}" in state["text"]
             alive = page.evaluate(JS_GL_ALIVE)

@@ -126,3 +126,29 @@ def test_polygons_spec_draws_every_edge_in_its_bits_style():
     assert n_edges == 9
     assert [a.text for a in fig.layout.annotations] == [t["text"] for t in spec["texts"]]
     json.dumps(spec, allow_nan=False)
+
+
+def test_a_widget_whose_drawings_go_unconfirmed_is_replaced(monkeypatch):
+    from itemsrel.widgets.controls import LivePanel
+    from itemsrel.widgets.svg import SvgItem
+
+    w = SvgFigures(spec={"kind": "network"})
+    assert w.spec["gen"] == 1 and w.answering(timeout=10) and not w.answering(timeout=0)
+    w._on_msg(w, {"drawn": 1}, [])  # the browser confirms drawing 1
+    assert w.answering(timeout=0)
+    w.show({"kind": "network"})
+    assert w.spec["gen"] == 2 and not w.answering(timeout=0)
+
+    monkeypatch.setenv("JPY_SESSION_NAME", "chapter.ipynb")  # a live JupyterLab kernel
+    value = {"n": 0}
+    panel = LivePanel([], lambda: [SvgItem({"kind": "symmetry", "n": value["n"]}, lambda: [])])
+    (first,) = panel.svg_figures
+    first._on_msg(first, {"drawn": first.sent}, [])
+    value["n"] = 1
+    panel.refresh()  # confirmed: the same widget, new numbers
+    assert panel.svg_figures == [first] and first.spec["n"] == 1
+    first.sent_at -= 10  # drawing 2 never confirmed, 10 s ago: its browser side is gone
+    value["n"] = 2
+    panel.refresh()
+    (second,) = panel.svg_figures
+    assert second is not first and second.spec["n"] == 2 and second in panel.area.children

@@ -268,7 +268,8 @@ export function bars(labels, values, colors, opts = {}) {
 }
 
 /**
- * A line chart of y against x: options `title`, `xTitle`, `yTitle`, `color`, `name` (tooltip),
+ * A line chart of y against x: options `title`, `xTitle`, `yTitle` ("(log scale)" is added on a
+ * log axis), `color`, `name` (tooltip),
  * `log` (true: log y axis with a label every decade or every few; false: linear; default: log
  * when the positive values span ≥ 1.5 decades), `width`, `height`. Non-finite and (on a log axis)
  * non-positive values are left out. Returns SVG markup.
@@ -296,7 +297,7 @@ export function lineChart(x, y, opts = {}) {
   }
   const left = 50, right = 18, bottom = 40;
   const f = frame({ width, height, left, right, top: 30, bottom, ylo, yhi, yticks, ylabels,
-    yTitle: opts.yTitle ?? (log ? "log scale" : ""), xTitle: opts.xTitle, title: opts.title, kind: "line", extra: ` data-points="${keep.length}" data-log="${log}"` });
+    yTitle: log ? `${opts.yTitle ?? ""} (log scale)`.trim() : opts.yTitle ?? "", xTitle: opts.xTitle, title: opts.title, kind: "line", extra: ` data-points="${keep.length}" data-log="${log}"` });
   const xs = keep.map((k) => x[k]);
   const xlo = xs.length ? Math.min(...xs) : 0, xhi = xs.length ? Math.max(...xs) : 1;
   const sx = (v) => left + ((v - xlo) / (xhi - xlo || 1)) * f.pw;

@@ -33,7 +33,7 @@ export function lossBars(N, losses, X) {
 
 export function trainingCurve(res) {
   return D.lineChart(res.historySteps, res.lossHistory, {
-    title: "training loss (eq. 7)", xTitle: "step", yTitle: undefined, name: "training loss",
+    title: "training loss (eq. 7)", xTitle: "step", yTitle: "loss", name: "training loss",
   });
 }
 

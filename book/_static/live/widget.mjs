@@ -70,6 +70,9 @@ function render({ model, el }) {
     }
     for (const f of K.draw(spec, slots, drawFlow)) if (f) f();
     el.dataset.redraws = String(Number(el.dataset.redraws || 0) + 1);
+    el.dataset.gen = String(spec.gen ?? "");
+    // confirm the drawing: the kernel replaces a widget whose drawings go unconfirmed
+    if (Number.isInteger(spec.gen)) model.send({ drawn: spec.gen });
   };
   // latest wins: changes that arrive before the next frame are drawn once
   const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };

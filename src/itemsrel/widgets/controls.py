@@ -536,8 +536,12 @@ class LivePanel(w.VBox):
             if isinstance(item, SvgItem):  # one persistent SVG widget per slot: new numbers only
                 if n_svg == len(self.svg_figures):
                     self.svg_figures.append(SvgFigures(spec=item.spec))
+                elif self._live and not self.svg_figures[n_svg].answering():
+                    # its browser side stopped drawing (anywidget's load timeout): a new one
+                    self.svg_figures[n_svg].close()
+                    self.svg_figures[n_svg] = SvgFigures(spec=item.spec)
                 else:
-                    self.svg_figures[n_svg].spec = item.spec
+                    self.svg_figures[n_svg].show(item.spec)
                 children.append(self.svg_figures[n_svg])
                 n_svg += 1
                 continue

@@ -13,6 +13,7 @@ shows the item's ``static()`` plotly figures instead, under its "live in Jupyter
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,9 +48,20 @@ def _assets() -> tuple[str, str]:
     return widget_module(), widget_css()
 
 
+#: Seconds after which a drawing the browser has not confirmed counts as lost (see
+#: :meth:`SvgFigures.answering`).
+ACK_TIMEOUT_S = 1.5
+
+
 class SvgFigures(anywidget.AnyWidget):
     """The figures of one ``spec`` (see ``book/_static/live/widget.mjs``), drawn as SVG in the
-    browser; assigning a new ``spec`` redraws them in place."""
+    browser; :meth:`show` sends a new spec, which redraws them in place.
+
+    Every spec carries a number (``gen``); the browser confirms each drawing with a message
+    (``{"drawn": gen}``). anywidget gives up on a widget whose module has not loaded within 2 s
+    (a page busy drawing the chapter's figures during Run All): that widget renders once and
+    then ignores changes. :meth:`answering` tells, and the panel replaces such a widget.
+    """
 
     spec = traitlets.Dict().tag(sync=True)
 
@@ -57,7 +69,25 @@ class SvgFigures(anywidget.AnyWidget):
         cls = type(self)
         if not getattr(cls, "_esm", None):  # the bundle, read once, on first use
             cls._esm, cls._css = _assets()
+        spec = kwargs.pop("spec", {})
         super().__init__(**kwargs)
+        self.sent, self.sent_at, self.drawn = 0, 0.0, 0
+        self.on_msg(self._on_msg)
+        self.show(spec)
+
+    def show(self, spec: dict[str, Any]) -> None:
+        """Send ``spec`` (numbered) to the browser."""
+        self.sent += 1
+        self.sent_at = time.monotonic()
+        self.spec = {**spec, "gen": self.sent}
+
+    def _on_msg(self, _: Any, content: Any, buffers: Any) -> None:
+        if isinstance(content, dict) and isinstance(content.get("drawn"), int):
+            self.drawn = max(self.drawn, content["drawn"])
+
+    def answering(self, timeout: float = ACK_TIMEOUT_S) -> bool:
+        """False when the browser has not confirmed the last drawing within ``timeout`` s."""
+        return self.drawn >= self.sent or time.monotonic() - self.sent_at < timeout
 
 
 @dataclass
