@@ -4,10 +4,11 @@ browser recomputes everything after each change with ``book/_static/live/itemsre
 :func:`live_panel` returns a :class:`LivePanel` whose HTML is a placeholder ``<div
 class="itemsrel-live" data-state='…'>``: the state (training set, controls, the initial weights
 numpy drew, and the numbers the package computed for that state) is JSON. On the built site the
-Sphinx extension ``book/_ext/live_panels.py`` loads ``_static/live/panels.mjs`` on pages that hold
-such a div; that module draws the controls and figures with the page's plotly.js and retrains in
-float64 JavaScript on every change (no kernel). In JupyterLab the ipywidgets explorers stay the
-live path; there the placeholder shows the starting numbers as text.
+Sphinx extension ``book/_ext/offline_assets.py`` loads the live script (``panels.mjs`` with the
+modules it imports, bundled by :func:`itemsrel.live_assets.book_script`) on pages that hold such a
+div; it draws the controls, retrains in float64 JavaScript on every change (no kernel) and draws
+the figures as SVG (``figures.mjs``, ``draw.mjs``). In JupyterLab the ipywidgets explorers stay
+the live path; there the placeholder shows the starting numbers as text.
 
 Kinds: ``"train"`` (train one network: activation, initialisation, optimiser, learning rate,
 steps, penalty; mirrors :func:`itemsrel.widgets.network.network_view`), ``"family"`` (drag the
